@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Developer commands: set up .venv, serve the site, run the tests, build.
+
+    python3 dev.py serve   # http://127.0.0.1:8000, reloads on save
+    python3 dev.py test    # every test (pytest; browser tests in Chromium)
+    python3 dev.py build   # the site, for deployment, into site/
+
+Only Python 3 is needed: the first run creates .venv and installs the pinned
+requirements; later runs reuse it and reinstall only when a requirements file
+changed. Extra arguments go to the underlying command (mkdocs or pytest).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def fail(message: str) -> None:
+    sys.stderr.write(f"\ndev.py: {message}\n")
+    raise SystemExit(1)
+
+
+def run(command: list[str], **kwargs) -> None:
+    result = subprocess.run(command, **kwargs)
+    if result.returncode != 0:
+        fail(f"command failed ({result.returncode}): {' '.join(map(str, command))}")
+
+
+def is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def apt_install(package: str, why: str) -> None:
+    """Install a Debian package when we can (root with apt), else say how."""
+    command = f"apt-get install -y {package}"
+    if not (is_root() and shutil.which("apt-get")):
+        fail(f"{why}. Install it with:\n\n    sudo apt-get update && sudo {command}\n")
+    print(f"dev.py: {why}; installing Debian package {package}", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run(["apt-get", "update", "-qq"], env=env)
+    run(["apt-get", "install", "-y", "-qq", package], env=env)
+
+
+def ensure_venv(requirements: str) -> None:
+    """Create .venv if needed and install `requirements` when it changed."""
+    if not PYTHON.exists():
+        print("dev.py: creating .venv", flush=True)
+        result = subprocess.run([sys.executable, "-m", "venv", str(VENV)])
+        if result.returncode != 0:
+            shutil.rmtree(VENV, ignore_errors=True)
+            # Debian's python3 ships without ensurepip unless python3-venv is installed.
+            version = f"{sys.version_info.major}.{sys.version_info.minor}"
+            apt_install(f"python{version}-venv", "Python's venv module is not usable")
+            run([sys.executable, "-m", "venv", str(VENV)])
+    files = [ROOT / "requirements.txt", ROOT / requirements]
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+    stamp = VENV / f".installed-{Path(requirements).stem}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    print(f"dev.py: installing {requirements} into .venv", flush=True)
+    run([str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", str(ROOT / requirements)])
+    stamp.write_text(digest)
+
+
+def ensure_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    apt_install("chromium", f"the browser tests need Debian's Chromium at {CHROMIUM}")
+    if not CHROMIUM.exists():
+        fail(f"Chromium was installed but {CHROMIUM} is still missing")
+
+
+def mkdocs_env() -> dict[str, str]:
+    # Material prints an end-of-life banner on every start; it is known and tracked.
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def serve(args: list[str]) -> None:
+    ensure_venv("requirements.txt")
+    command = [str(BIN / "mkdocs"), "serve", "--livereload", "--dev-addr", "127.0.0.1:8000", *args]
+    os.chdir(ROOT)
+    os.execve(command[0], command, mkdocs_env())
+
+
+def build(args: list[str]) -> None:
+    ensure_venv("requirements.txt")
+    run([str(BIN / "mkdocs"), "build", "--strict", *args], cwd=ROOT, env=mkdocs_env())
+
+
+def test(args: list[str]) -> None:
+    ensure_venv("requirements-dev.txt")
+    ensure_chromium()
+    command = [str(PYTHON), "-m", "pytest", *args]
+    os.chdir(ROOT)
+    os.execve(command[0], command, mkdocs_env())
+
+
+COMMANDS = {"serve": serve, "test": test, "build": build}
+
+
+def main() -> None:
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.stderr.write(__doc__)
+        raise SystemExit(2)
+    COMMANDS[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""Where each language lives in the built site, and a page's counterparts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # "fr"
+    name: str  # "Français"
+    prefix: str  # "" for the default language, "en/" for the others
+
+
+@dataclass(frozen=True)
+class Counterpart:
+    language: Language
+    url: str  # site-relative URL of the page shown in that language ("en/guides/x/")
+    translated: bool  # False when that language has no translation of the page
+
+
+def site_relative(url: str) -> str:
+    """A page URL as mkdocs gives it ("./", "en/x/") made site-relative ("", "en/x/")."""
+    return "" if url in (".", "./") else url
+
+
+def language_of_url(url: str, languages: list[Language]) -> Language:
+    """The language a site-relative URL belongs to (longest matching prefix)."""
+    best = None
+    for language in languages:
+        if url.startswith(language.prefix) and (best is None or len(language.prefix) > len(best.prefix)):
+            best = language
+    if best is None:
+        raise ValueError(f"no language owns {url!r}")
+    return best
+
+
+def switch_targets(counterparts: list[Counterpart]) -> dict[str, str]:
+    """Where the language switcher goes: the counterpart page when it is a
+    real translation, otherwise that language's home page."""
+    return {
+        c.language.code: (c.url if c.translated else c.language.prefix)
+        for c in counterparts
+    }
+
+
+def hreflang_links(counterparts: list[Counterpart], site_url: str, default: str) -> list[tuple[str, str]]:
+    """``(hreflang, absolute URL)`` pairs for ``<link rel="alternate">``.
+
+    Only real translations are announced; ``x-default`` points to the default
+    language's version, or is left out when the page has none.
+    """
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    links = [(c.language.code, base + c.url) for c in counterparts if c.translated]
+    default_url = dict(links).get(default)
+    if default_url is not None:
+        links.append(("x-default", default_url))
+    return links

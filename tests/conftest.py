@@ -1,0 +1,211 @@
+"""Shared fixtures: build a doc tree into tmp_path, parse its HTML, serve it.
+
+Every build runs ``mkdocs build`` in a subprocess with a config that inherits
+the repository's mkdocs.yml (theme, plugins, hooks, checks) and swaps in the
+scenario's doc tree, so what is tested is what ships.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MKDOCS = Path(sys.executable).parent / "mkdocs"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def repo_hooks() -> list[str]:
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_constructor("!ENV", lambda loader, node: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    return [str(ROOT / hook) for hook in config["hooks"]]
+
+
+def write_config(workdir: Path, docs_dir: Path, site_dir: Path, extra: str = "") -> Path:
+    hooks = "".join(f"  - {hook}\n" for hook in repo_hooks())
+    config = workdir / "mkdocs.yml"
+    config.write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
+        f"docs_dir: {docs_dir}\n"
+        f"site_dir: {site_dir}\n"
+        f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n"
+        f"hooks:\n{hooks}" + extra,
+        encoding="utf-8",
+    )
+    return config
+
+
+@dataclass
+class BuildResult:
+    site_dir: Path
+    returncode: int
+    log: str
+    site_url: str
+
+    def ok(self) -> "BuildResult":
+        assert self.returncode == 0, f"mkdocs build failed:\n{self.log}"
+        return self
+
+    def path(self, url_path: str) -> Path:
+        path = self.site_dir / url_path.lstrip("/")
+        return path / "index.html" if url_path.endswith("/") or url_path == "" else path
+
+    def html(self, url_path: str) -> BeautifulSoup:
+        return BeautifulSoup(self.path(url_path).read_text(encoding="utf-8"), "html.parser")
+
+    def pages(self) -> list[Path]:
+        return sorted(self.site_dir.rglob("*.html"))
+
+
+def run_build(docs_dir: Path, workdir: Path, site_url: str = "http://127.0.0.1:8000/", extra: str = "") -> BuildResult:
+    workdir.mkdir(parents=True, exist_ok=True)
+    site_dir = workdir / "site"
+    config = write_config(workdir, docs_dir, site_dir, extra)
+    env = {**os.environ, "KB_SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [str(MKDOCS), "build", "-f", str(config)],
+        cwd=workdir, env=env, capture_output=True, text=True, timeout=300,
+    )
+    return BuildResult(site_dir, result.returncode, result.stdout + result.stderr, site_url)
+
+
+def build_fixture_into(workdir: Path, name: str, site_url: str, extra: str = "") -> BuildResult:
+    docs = workdir / "docs"
+    shutil.copytree(FIXTURES / name, docs)
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets", dirs_exist_ok=True)
+    return run_build(docs, workdir / "build", site_url, extra)
+
+
+@pytest.fixture
+def build_fixture(tmp_path):
+    """Build ``tests/fixtures/<name>/`` (a doc tree) into tmp_path; the test may change the output."""
+
+    def build(name: str, site_url: str = "http://127.0.0.1:8000/", extra: str = "") -> BuildResult:
+        return build_fixture_into(tmp_path / name, name, site_url, extra)
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory):
+    """Read-only builds of fixture trees, one per name for the whole session."""
+    cache: dict[str, BuildResult] = {}
+
+    def get(name: str) -> BuildResult:
+        if name not in cache:
+            cache[name] = build_fixture_into(tmp_path_factory.mktemp(name), name, "http://127.0.0.1:8000/").ok()
+        return cache[name]
+
+    return get
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@dataclass
+class Served:
+    build: BuildResult
+    base_url: str
+
+
+def serve(directory: Path, port: int) -> http.server.ThreadingHTTPServer:
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Served:
+    """The repository's own docs, built once and served on 127.0.0.1."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}/"
+    build = run_build(ROOT / "docs", tmp_path_factory.mktemp("real"), base_url).ok()
+    server = serve(build.site_dir, port)
+    yield Served(build, base_url)
+    server.shutdown()
+
+
+@pytest.fixture
+def serve_fixture(build_fixture):
+    """Build a fixture doc tree with the site_url it is then served at."""
+    servers = []
+
+    def start(name: str) -> Served:
+        port = free_port()
+        base_url = f"http://127.0.0.1:{port}/"
+        build = build_fixture(name, site_url=base_url).ok()
+        servers.append(serve(build.site_dir, port))
+        return Served(build, base_url)
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `apt-get install -y chromium` (python3 dev.py test does it as root)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class RecordedPage:
+    """A page whose every request and cookie is kept for privacy checks."""
+
+    def __init__(self, context, page):
+        self.context = context
+        self.page = page
+        self.requests: list[str] = []
+        context.on("request", lambda request: self.requests.append(request.url))
+
+    def hosts(self) -> set[str]:
+        from urllib.parse import urlsplit
+
+        return {urlsplit(url).hostname for url in self.requests if not url.startswith(("data:", "blob:"))}
+
+
+@pytest.fixture
+def recorded_page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    recorded = RecordedPage(context, page)
+    yield recorded
+    context.close()

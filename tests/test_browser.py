@@ -1,0 +1,153 @@
+"""The site in Debian's Chromium, served on 127.0.0.1: switcher, search, privacy."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+SEARCH_INPUT = "input[data-md-component=search-query]"
+SEARCH_READY = (
+    "() => { const meta = document.querySelector('.md-search-result__meta');"
+    " return meta && !/^(Taper|Type)/.test(meta.textContent.trim()) }"
+)
+
+
+def mark_document(page):
+    """A flag that survives instant navigation but not a full page load."""
+    page.evaluate("window.__kbSameDocument = true")
+
+
+def same_document(page) -> bool:
+    return page.evaluate("window.__kbSameDocument === true")
+
+
+def click_content_link(page, text: str):
+    page.locator("article.md-content__inner a", has_text=text).first.click()
+
+
+def switch_language(page, code: str):
+    page.hover(".md-header .md-select")
+    page.click(f".md-select__link[hreflang={code}]")
+
+
+def search(page, query: str) -> list[str]:
+    page.click(SEARCH_INPUT)
+    page.keyboard.type(query)
+    page.wait_for_function(SEARCH_READY, timeout=10_000)
+    return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+
+
+def test_switcher_lands_on_the_counterpart_after_instant_navigations(serve_fixture, recorded_page):
+    site = serve_fixture("bilingual")
+    page = recorded_page.page
+    page.goto(site.base_url, wait_until="networkidle")
+    mark_document(page)
+
+    click_content_link(page, "guides")
+    page.wait_for_url(site.base_url + "guides/")
+    click_content_link(page, "Matériel")
+    page.wait_for_url(site.base_url + "guides/materiel/")
+    assert same_document(page), "navigation.instant should have kept the document"
+
+    switch_language(page, "en")
+    page.wait_for_url(site.base_url + "en/guides/materiel/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert not same_document(page), "another language must be a full page load"
+    assert page.locator("h1").first.inner_text().rstrip("¶") == "Supplies"
+
+    # And back, again after instant navigations, from English
+    mark_document(page)
+    click_content_link(page, "guides")
+    page.wait_for_url(site.base_url + "en/guides/")
+    click_content_link(page, "About")
+    page.wait_for_url(site.base_url + "en/a-propos/")
+    assert same_document(page)
+    switch_language(page, "fr")
+    page.wait_for_url(site.base_url + "a-propos/")
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert recorded_page.hosts() == {"127.0.0.1"}
+
+
+def test_untranslated_page_switches_to_the_english_home(serve_fixture, recorded_page):
+    site = serve_fixture("untranslated")
+    page = recorded_page.page
+    page.goto(site.base_url, wait_until="networkidle")
+    click_content_link(page, "page seulement en français")
+    page.wait_for_url(site.base_url + "seulement-fr/")
+    switch_language(page, "en")
+    page.wait_for_url(site.base_url + "en/")
+    assert page.evaluate("document.documentElement.lang") == "en"
+
+
+def test_ordinary_links_are_not_rerouted_after_visiting_a_section(serve_fixture, recorded_page):
+    # Material 9.8 reroutes clicks on URLs under any visited hreflang URL
+    # (/guides/ is a prefix of /guides/materiel/) unless our hook turns it off.
+    site = serve_fixture("bilingual")
+    page = recorded_page.page
+    page.goto(site.base_url + "guides/", wait_until="networkidle")
+    click_content_link(page, "Accueil")
+    page.wait_for_url(site.base_url)
+    page.wait_for_load_state("networkidle")
+    click_content_link(page, "guide sur le matériel")
+    page.wait_for_url(site.base_url + "guides/materiel/")
+    page.wait_for_load_state("networkidle")
+    assert page.url == site.base_url + "guides/materiel/"
+
+
+@pytest.mark.parametrize("query", ["methadone", "méthadone", "reduction", "mefaits", "injections"])
+def test_search_matches_without_accents_and_with_french_stemming(serve_fixture, recorded_page, query):
+    site = serve_fixture("search")
+    page = recorded_page.page
+    page.goto(site.base_url, wait_until="networkidle")
+    assert search(page, query) and all(
+        url.startswith(site.base_url + "traitements/") for url in search_results(page)
+    ), query
+
+
+def search_results(page) -> list[str]:
+    return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+
+
+def test_search_stays_in_the_readers_language(real_site, recorded_page):
+    page = recorded_page.page
+    base = real_site.base_url
+
+    page.goto(base, wait_until="networkidle")
+    french = search(page, "naloxone")
+    assert french, "the French site should mention naloxone"
+    assert not [url for url in french if url.startswith(base + "en/")]
+
+    page.goto(base + "en/", wait_until="networkidle")
+    english = search(page, "naloxone")
+    assert english, "the English site should mention naloxone"
+    assert all(url.startswith(base + "en/") for url in english)
+
+    indexes = [url for url in recorded_page.requests if url.endswith("search_index.json")]
+    assert indexes == [base + "search/search_index.json", base + "en/search/search_index.json"]
+
+
+def test_each_language_downloads_only_its_own_index(real_site, recorded_page):
+    page = recorded_page.page
+    page.goto(real_site.base_url + "en/a-propos/", wait_until="networkidle")
+    search(page, "overdose")
+    indexes = [url for url in recorded_page.requests if "search_index" in url]
+    assert indexes == [real_site.base_url + "en/search/search_index.json"]
+
+
+def test_no_request_leaves_the_site_and_no_cookie_is_set(real_site, recorded_page):
+    page = recorded_page.page
+    site_dir = real_site.build.site_dir
+    urls = sorted(
+        p.relative_to(site_dir).as_posix()[: -len("index.html")]
+        for p in site_dir.rglob("index.html")
+    )
+    assert len(urls) >= 4
+    for url in urls:
+        page.goto(real_site.base_url + url, wait_until="networkidle")
+    page.goto(real_site.base_url, wait_until="networkidle")
+    search(page, "surdose")
+    assert recorded_page.hosts() == {"127.0.0.1"}
+    assert recorded_page.context.cookies() == []
+    assert not [url for url in recorded_page.requests if re.search(r"fonts\.(googleapis|gstatic)", url)]
