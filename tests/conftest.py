@@ -86,7 +86,7 @@ def run_build(docs_dir: Path, workdir: Path, site_url: str = "http://127.0.0.1:8
     config = write_config(workdir, docs_dir, site_dir, extra)
     env = {**os.environ, "KB_SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(
-        [str(MKDOCS), "build", "-f", str(config)],
+        [str(MKDOCS), "build", "--strict", "-f", str(config)],
         cwd=workdir, env=env, capture_output=True, text=True, timeout=300,
     )
     return BuildResult(site_dir, result.returncode, result.stdout + result.stderr, site_url)
