@@ -1,0 +1,194 @@
+"""Link checker: every internal link, anchor and image of both language builds.
+
+As a MkDocs hook:
+- ``on_startup``: remembers whether this is ``build`` or ``serve``.
+- ``on_pre_build`` (outer build): forgets the pages of a previous build.
+- ``on_page_markdown``: records which Markdown file each page comes from.
+- ``on_post_build`` (outer build, after static-i18n built every language and
+  our other hooks wrote their files): checks the finished site once. A
+  defect is reported once, as ``docs/<file>.md:<line>: <kind>: <target>``
+  (the template for a theme-generated link). ``mkdocs build`` then fails
+  (strict or not); ``mkdocs serve`` warns and keeps serving. External URLs
+  are checked only with ``KB_LINKCHECK_EXTERNAL=1``.
+
+Standalone, on any built site directory (HTML only, whatever built it):
+
+    python hooks/linkcheck.py SITE_DIR [--site-url URL] [--external]
+        [--format text|json|github] [--cache FILE] [--ttl SECONDS]
+
+It exits 1 when it finds a defect.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from kbsite import build_state, sitelinks
+from kbsite.external import Settings, check_urls
+from kbsite.sourcemap import Location, locate
+
+try:  # the standalone checker needs no MkDocs
+    from mkdocs.exceptions import PluginError
+    from mkdocs.plugins import event_priority, get_plugin_logger
+except ImportError:  # pragma: no cover - exercised only without MkDocs installed
+    PluginError = RuntimeError
+
+    def event_priority(priority):
+        return lambda function: function
+
+    get_plugin_logger = None
+
+EXPLANATIONS = {
+    "broken-link": "no page or file at this address",
+    "broken-anchor": "the target page has no heading or element with this id (in this language)",
+    "outside-site": "the address leaves the site's own folder",
+    "bad-mailto": "not a valid e-mail address",
+    "bad-tel": "not a valid phone number",
+    "broken-external": "the external site answers that this page does not exist",
+    "redirected-external": "the external page moved permanently",
+    "unverified-external": "the external site refused an automated check",
+    "unreachable-external": "the external site did not answer",
+}
+EXTERNAL_DEFECTS = {"broken"}
+DEFAULT_CACHE = Path(".cache") / "linkcheck-external.json"
+
+
+def _report_line(item: dict) -> str:
+    where = f"{item['source']}:{item['line']}" if item.get("line") else (item.get("source") or item["page"])
+    extra = f" (-> {item['new_url']})" if item.get("new_url") else ""
+    count = f" [on {item['pages']} pages]" if item.get("pages", 1) > 1 else ""
+    return f"{where}: {item['kind']}: {item['target']}{extra}{count} - {EXPLANATIONS.get(item['kind'], '')}"
+
+
+def format_items(items: list[dict], style: str) -> str:
+    if style == "json":
+        return json.dumps(items, ensure_ascii=False, indent=1)
+    if style == "github":
+        lines = []
+        for item in items:
+            level = "error" if item["error"] else "warning"
+            location = f"file={item.get('source') or item['page']}"
+            if item.get("line"):
+                location += f",line={item['line']}"
+            message = f"{item['kind']}: {item['target']} - {EXPLANATIONS.get(item['kind'], '')}"
+            lines.append(f"::{level} {location}::{message}")
+        return "\n".join(lines)
+    return "\n".join(_report_line(item) for item in items)
+
+
+def collect(site_dir: Path, site_url: str, locate_source=None, external: bool = False,
+            cache: Path | None = None, settings: Settings | None = None) -> list[dict]:
+    """Every defect of a built site, deduplicated, as report items."""
+    result = sitelinks.check_site(site_dir, site_url)
+    items: dict[tuple, dict] = {}
+    for defect in result.defects:
+        # Markdown file and line; a template (no line) for theme links; the
+        # HTML page and line when no source is known (standalone).
+        location = locate_source(defect) if locate_source else Location(defect.page, defect.line)
+        target = location.written or defect.target
+        key = (location.file, location.line, defect.kind, target)
+        if key in items:  # a theme link breaks on every page: report it once
+            items[key]["pages"] += 1
+            continue
+        items[key] = {
+            "page": defect.page, "target": target, "kind": defect.kind,
+            "source": location.file, "line": location.line, "error": True, "pages": 1,
+        }
+    if external and result.external:
+        outcomes = check_urls(list(result.external), settings or Settings(), cache)
+        for url, outcome in sorted(outcomes.items()):
+            if outcome.status == "ok":
+                continue
+            page, line = result.external[url][0]
+            items[("external", url)] = {
+                "page": page, "target": url, "kind": f"{outcome.status}-external",
+                "source": page, "line": line, "error": outcome.status in EXTERNAL_DEFECTS,
+                "pages": len(result.external[url]), "new_url": outcome.new_url,
+                "detail": outcome.detail,
+            }
+    return list(items.values())
+
+
+# --- MkDocs hook --------------------------------------------------------------
+
+_command = {"name": "build"}
+_sources: dict[str, tuple[str, str, str, str]] = {}  # HTML file -> (docs/..md, abs path, page URL, source dir URL)
+
+
+def on_startup(command, **kwargs):
+    _command["name"] = command
+
+
+def on_pre_build(config, **kwargs):
+    if build_state.is_outer_build(config):
+        _sources.clear()
+
+
+def on_page_markdown(markdown, page, config, files, **kwargs):
+    docs = Path(config.docs_dir)
+    src = Path(page.file.abs_src_path)
+    try:
+        shown = src.relative_to(Path(config.config_file_path).parent).as_posix()
+    except ValueError:
+        shown = src.as_posix()
+    prefix = next((l.prefix for l in build_state.languages(config) if l.code == build_state.current_language(config)), "")
+    src_dir = src.parent.relative_to(docs).as_posix()
+    source_dir_url = prefix + ("" if src_dir == "." else src_dir + "/")
+    page_url = "" if page.file.url in (".", "./") else page.file.url
+    _sources[Path(page.file.dest_path).as_posix()] = (shown, str(src), page_url, source_dir_url)
+    return markdown
+
+
+@event_priority(-120)
+def on_post_build(config, **kwargs):
+    if not build_state.is_outer_build(config):
+        return
+    log = get_plugin_logger("linkcheck")
+    texts: dict[str, str] = {}
+
+    def locate_source(defect):
+        shown, path, page_url, source_dir_url = _sources.get(defect.page, (None, None, "", ""))
+        if path and path not in texts:
+            texts[path] = Path(path).read_text(encoding="utf-8")
+        return locate(defect.link, page_url, shown, texts.get(path), source_dir_url, config.use_directory_urls)
+
+    external = os.environ.get("KB_LINKCHECK_EXTERNAL", "") not in ("", "0", "false")
+    items = collect(Path(config.site_dir), config.site_url or "", locate_source, external, DEFAULT_CACHE)
+    errors = [item for item in items if item["error"]]
+    for item in items:
+        if item["error"] and _command["name"] != "serve":
+            log.error(_report_line(item))
+        else:
+            log.warning(_report_line(item))
+    if errors and _command["name"] != "serve":
+        raise PluginError(f"{len(errors)} broken link(s): see the lines above (hooks/linkcheck.py)")
+
+
+# --- Standalone ---------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Check the links of a built site directory.")
+    parser.add_argument("site_dir", type=Path)
+    parser.add_argument("--site-url", default="", help="the URL the site is served from (for absolute links and a sub-path)")
+    parser.add_argument("--external", action="store_true", help="also check http(s) links to other sites")
+    parser.add_argument("--format", choices=("text", "json", "github"), default="text")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="external results cache (JSON)")
+    parser.add_argument("--ttl", type=float, default=Settings.ttl, help="seconds an external result stays valid")
+    parser.add_argument("--timeout", type=float, default=Settings.timeout, help="seconds per external request")
+    args = parser.parse_args(argv)
+    if not args.site_dir.is_dir():
+        parser.error(f"{args.site_dir} is not a directory")
+    settings = Settings(timeout=args.timeout, ttl=args.ttl)
+    items = collect(args.site_dir, args.site_url, None, args.external, args.cache, settings)
+    output = format_items(items, args.format)
+    if output:
+        print(output)
+    return 1 if any(item["error"] for item in items) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
