@@ -14,7 +14,11 @@ As a MkDocs hook:
 Standalone, on any built site directory (HTML only, whatever built it):
 
     python hooks/linkcheck.py SITE_DIR [--site-url URL] [--external]
-        [--format text|json|github] [--cache FILE] [--ttl SECONDS]
+        [--format text|json|github] [--docs-dir DOCS] [--cache FILE] [--ttl SECONDS]
+
+With ``--docs-dir`` (the Markdown folder the site was built from) defects
+are reported at their Markdown file and line, as in the build, so GitHub
+annotations land on the lines of a pull request.
 
 It exits 1 when it finds a defect.
 """
@@ -29,7 +33,7 @@ from pathlib import Path
 
 from kbsite import build_state, sitelinks
 from kbsite.external import Settings, check_urls
-from kbsite.sourcemap import Location, locate
+from kbsite.sourcemap import Location, locate, page_source, suffix_languages
 
 try:  # the standalone checker needs no MkDocs
     from mkdocs.exceptions import PluginError
@@ -103,13 +107,22 @@ def collect(site_dir: Path, site_url: str, locate_source=None, external: bool = 
         for url, outcome in sorted(outcomes.items()):
             if outcome.status == "ok":
                 continue
-            page, line = result.external[url][0]
-            items[("external", url)] = {
-                "page": page, "target": url, "kind": f"{outcome.status}-external",
-                "source": page, "line": line, "error": outcome.status in EXTERNAL_DEFECTS,
-                "pages": len(result.external[url]), "new_url": outcome.new_url,
-                "detail": outcome.detail,
-            }
+            # One item per place it is written (the French and the English
+            # file both need the fix), however many pages show it.
+            for page, link in result.external[url]:
+                kind = f"{outcome.status}-external"
+                defect = sitelinks.Defect(page, link.url, kind, link.line, link)
+                location = locate_source(defect) if locate_source else Location(page, link.line)
+                key = ("external", url, location.file, location.line)
+                if key in items:
+                    items[key]["pages"] += 1
+                    continue
+                items[key] = {
+                    "page": page, "target": location.written or url, "kind": kind,
+                    "source": location.file, "line": location.line,
+                    "error": outcome.status in EXTERNAL_DEFECTS, "pages": 1,
+                    "new_url": outcome.new_url, "detail": outcome.detail,
+                }
     return list(items.values())
 
 
@@ -157,7 +170,8 @@ def on_post_build(config, **kwargs):
         return locate(defect.link, page_url, shown, texts.get(path), source_dir_url, config.use_directory_urls)
 
     external = os.environ.get("KB_LINKCHECK_EXTERNAL", "") not in ("", "0", "false")
-    items = collect(Path(config.site_dir), config.site_url or "", locate_source, external, DEFAULT_CACHE)
+    cache = Path(config.config_file_path).parent / DEFAULT_CACHE
+    items = collect(Path(config.site_dir), config.site_url or "", locate_source, external, cache)
     errors = [item for item in items if item["error"]]
     for item in items:
         if item["error"] and _command["name"] != "serve":
@@ -170,20 +184,52 @@ def on_post_build(config, **kwargs):
 
 # --- Standalone ---------------------------------------------------------------
 
+def markdown_locator(site_dir: Path, docs_dir: Path):
+    """locate_source for the standalone checker: HTML page -> Markdown file and line."""
+    markdown = {p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")}
+    languages = suffix_languages(markdown)
+    pages = [p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")]
+    sources = {page: page_source(page, markdown, languages) for page in pages}
+    directory_urls = any(source and source.use_directory_urls for source in sources.values())
+    texts: dict[str, str] = {}
+
+    def shown(path: Path) -> str:
+        try:
+            return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def locate_source(defect):
+        source = sources.get(defect.page)
+        if source is None:  # not built from this docs folder: the HTML page and line
+            return Location(defect.page, defect.line)
+        if source.path not in texts:
+            texts[source.path] = (docs_dir / source.path).read_text(encoding="utf-8")
+        return locate(defect.link, source.page_url, shown(docs_dir / source.path), texts[source.path],
+                      source.source_dir_url, directory_urls)
+
+    return locate_source
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Check the links of a built site directory.")
     parser.add_argument("site_dir", type=Path)
     parser.add_argument("--site-url", default="", help="the URL the site is served from (for absolute links and a sub-path)")
     parser.add_argument("--external", action="store_true", help="also check http(s) links to other sites")
     parser.add_argument("--format", choices=("text", "json", "github"), default="text")
+    parser.add_argument("--docs-dir", type=Path, help="the Markdown folder the site was built from: "
+                        "report docs/<file>.md:<line> instead of the HTML page and line")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="external results cache (JSON)")
     parser.add_argument("--ttl", type=float, default=Settings.ttl, help="seconds an external result stays valid")
     parser.add_argument("--timeout", type=float, default=Settings.timeout, help="seconds per external request")
     args = parser.parse_args(argv)
     if not args.site_dir.is_dir():
         parser.error(f"{args.site_dir} is not a directory")
+    if args.docs_dir and not args.docs_dir.is_dir():
+        parser.error(f"--docs-dir {args.docs_dir} is not a directory")
     settings = Settings(timeout=args.timeout, ttl=args.ttl)
-    items = collect(args.site_dir, args.site_url, None, args.external, args.cache, settings)
+    locate_source = markdown_locator(args.site_dir, args.docs_dir) if args.docs_dir else None
+    items = collect(args.site_dir, args.site_url, locate_source, args.external, args.cache, settings)
     output = format_items(items, args.format)
     if output:
         print(output)

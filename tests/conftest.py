@@ -83,11 +83,11 @@ class BuildResult:
 
 
 def run_build(docs_dir: Path, workdir: Path, site_url: str = "http://127.0.0.1:8000/", extra: str = "",
-              strict: bool = True) -> BuildResult:
+              strict: bool = True, env: dict | None = None) -> BuildResult:
     workdir.mkdir(parents=True, exist_ok=True)
     site_dir = workdir / "site"
     config = write_config(workdir, docs_dir, site_dir, extra)
-    env = {**os.environ, "KB_SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "KB_SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     result = subprocess.run(
         [str(MKDOCS), "build", *(["--strict"] if strict else []), "-f", str(config)],
         cwd=workdir, env=env, capture_output=True, text=True, timeout=300,

@@ -117,6 +117,26 @@ def test_standalone_github_format_and_clean_exit(build_fixture, fixture_site):
     assert clean.returncode == 0 and clean.stdout == ""
 
 
+@pytest.mark.parametrize(
+    "extra, expected",
+    [("use_directory_urls: false\n", EXPECTED | DIRECTORY_ONLY), ("", EXPECTED)],
+    ids=["file-urls", "directory-urls"],
+)
+def test_standalone_with_docs_dir_reports_markdown_lines_like_the_build(build_fixture, extra, expected):
+    build = build_defects(build_fixture, site_url="http://127.0.0.1:8000/kb/", extra=extra)
+    workdir = build.site_dir.parent
+    result = subprocess.run(
+        [sys.executable, str(LINKCHECK), "site", "--site-url", build.site_url, "--docs-dir", "docs", "--format", "github"],
+        cwd=workdir, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    annotations = {
+        re.sub(r"^::error file=([^,]+),line=(\d+)::([\w-]+): (\S+) - .*$", r"\1:\2: \3: \4", line)
+        for line in result.stdout.splitlines()
+    }
+    assert annotations == expected
+
+
 def test_standalone_rejects_a_missing_directory(tmp_path):
     result = run_standalone(tmp_path / "nope")
     assert result.returncode == 2 and "is not a directory" in result.stderr

@@ -114,3 +114,52 @@ def theme_template(link: Link) -> str:
     if link.tag in ("link", "script"):
         return "material/templates/base.html or overrides/main.html (assets)"
     return "theme templates (material/templates or overrides/)"
+
+
+@dataclass(frozen=True)
+class PageSource:
+    path: str  # the Markdown file, relative to the docs folder ("guides/x.en.md")
+    page_url: str  # the page's site-relative URL ("en/guides/x/")
+    source_dir_url: str  # the URL links in that file are relative to ("en/guides/")
+    use_directory_urls: bool
+
+
+def suffix_languages(markdown_files: set[str]) -> set[str]:
+    """Language codes used as static-i18n suffixes ("x.en.md" -> "en")."""
+    codes = set()
+    for name in markdown_files:
+        parts = PurePosixPath(name).name.split(".")
+        if len(parts) >= 3 and re.fullmatch(r"[a-z]{2,3}(?:_[A-Za-z]{2,4})?", parts[-2]):
+            codes.add(parts[-2])
+    return codes
+
+
+def page_source(page: str, markdown_files: set[str], languages: set[str]) -> PageSource | None:
+    """The Markdown file a built HTML page comes from, without MkDocs.
+
+    ``page`` is the HTML file's path in the site ("en/guides/x/index.html");
+    ``markdown_files`` the docs folder's Markdown paths; ``languages`` the
+    suffix languages (the default language has no prefix and no suffix).
+    """
+    parts = page.split("/")
+    language = parts[0] if len(parts) > 1 and parts[0] in languages else ""
+    prefix = f"{language}/" if language else ""
+    rest = page[len(prefix):]
+    if rest.endswith("/index.html") or rest == "index.html":
+        folder = rest[: -len("index.html")]
+        stems = [(folder + "index", False), (folder + "README", False)]
+        if folder:
+            stems.append((folder.rstrip("/"), True))
+    elif rest.endswith(".html"):
+        stems = [(rest[:-5], False)]
+    else:
+        return None
+    for stem, directory_style in stems:
+        candidates = [f"{stem}.{language}.md", f"{stem}.md"] if language else [f"{stem}.md"]
+        for candidate in candidates:
+            if candidate in markdown_files:
+                source_dir = str(PurePosixPath(candidate).parent)
+                source_dir_url = prefix + ("" if source_dir == "." else source_dir + "/")
+                page_url = prefix + (rest[: -len("index.html")] if rest.endswith("index.html") else rest)
+                return PageSource(candidate, page_url, source_dir_url, directory_style)
+    return None

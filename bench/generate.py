@@ -1,0 +1,105 @@
+"""Generate a bilingual doc tree of N pages per language for benchmarks.
+
+Pages take the shapes of the real site: front matter, accented French headings,
+links between pages (some with fragments, some to footnotes), an image, an
+admonition, a table and an external link. Every link is valid, so a build
+with --strict succeeds and the link checker has real work and nothing to report.
+
+    python bench/generate.py OUT_DIR --pages 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SECTIONS = ["guides", "outils", "collaboration", "covid", "evenements", "histoires", "references"]
+HEADINGS = {
+    "fr": ["Matériel essentiel", "Accès au traitement", "Sécurité et naloxone", "Suivi en continu", "Équipes et pairs"],
+    "en": ["Essential supplies", "Access to treatment", "Safety and naloxone", "Continuous follow-up", "Teams and peers"],
+}
+ANCHORS = {
+    "fr": ["matériel-essentiel", "accès-au-traitement", "sécurité-et-naloxone", "suivi-en-continu", "équipes-et-pairs"],
+    "en": ["essential-supplies", "access-to-treatment", "safety-and-naloxone", "continuous-follow-up", "teams-and-peers"],
+}
+TEXT = {
+    "fr": "Les intervenantes et intervenants de première ligne offrent du matériel, de l'information et un accompagnement sans jugement.",
+    "en": "Frontline workers offer supplies, information and support without judgement.",
+}
+
+
+def page_paths(count: int) -> list[str]:
+    return [f"{SECTIONS[i % len(SECTIONS)]}/page-{i:05d}" for i in range(count)]
+
+
+def relative(from_path: str, to_path: str) -> str:
+    up = "../" * from_path.count("/")
+    return f"{up}{to_path}"
+
+
+def page_text(path: str, lang: str, paths: list[str], rng: random.Random) -> str:
+    suffix = "" if lang == "fr" else ".en"
+    number = int(path.rsplit("-", 1)[1])
+    lines = [
+        "---",
+        f"title: {'Page' if lang == 'en' else 'Fiche'} {number}",
+        f"description: {TEXT[lang][:100]}",
+        "---",
+        "",
+        f"# {'Page' if lang == 'en' else 'Fiche'} {number}",
+        "",
+    ]
+    for index, heading in enumerate(HEADINGS[lang]):
+        target = rng.choice(paths)
+        anchor = ANCHORS[lang][rng.randrange(len(ANCHORS[lang]))]
+        lines += [
+            f"## {heading}",
+            "",
+            f"{TEXT[lang]} [{heading}]({relative(path, target)}{suffix}.md#{anchor}) "
+            f"[^{index + 1}] <a href=\"#{ANCHORS[lang][0]}\">↑</a>",
+            "",
+        ]
+    lines += [
+        '!!! warning "911"',
+        f"    {TEXT[lang]}",
+        "",
+        "| A | B |",
+        "|---|---|",
+        f"| [{paths[0]}]({relative(path, paths[0])}{suffix}.md) | ![]({relative(path, 'assets/images/favicon.svg')}) |",
+        "",
+        f"[Source](https://example.org/source/page-{number})",
+        "",
+    ]
+    lines += [f"[^{index + 1}]: {TEXT[lang]}" for index in range(len(HEADINGS[lang]))]
+    return "\n".join(lines) + "\n"
+
+
+def generate(out: Path, count: int, seed: int = 1) -> Path:
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(ROOT / "docs" / "assets", out / "assets")
+    rng = random.Random(seed)
+    paths = page_paths(count - 1)  # plus the home page
+    for lang in ("fr", "en"):
+        suffix = "" if lang == "fr" else ".en"
+        home = [f"# {'Accueil' if lang == 'fr' else 'Home'}", ""]
+        home += [f"- [{p}]({p}{suffix}.md)" for p in paths[:50]]
+        (out / f"index{suffix}.md").write_text(
+            f"---\ntitle: {'Accueil' if lang == 'fr' else 'Home'}\ndescription: Benchmark site.\n---\n\n"
+            + "\n".join(home) + "\n", encoding="utf-8")
+        for path in paths:
+            file = out / f"{path}{suffix}.md"
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_text(page_text(path, lang, paths, rng), encoding="utf-8")
+    return out
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--pages", type=int, default=1000, help="pages per language")
+    args = parser.parse_args()
+    generate(args.out, args.pages)

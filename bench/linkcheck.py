@@ -1,0 +1,172 @@
+"""Benchmark of hooks/linkcheck.py on a generated bilingual site.
+
+Side by side, in one run, on the same generated site (N pages per language):
+
+1. ``mkdocs build`` with all the project's hooks, and with every hook but
+   linkcheck (same theme, plugins and content): the in-build check's share.
+2. The standalone checker (``python hooks/linkcheck.py SITE``) against
+   LinkChecker (PyPI, with its AnchorCheck plugin) on the same built site,
+   served by a local HTTP server on 127.0.0.1 (LinkChecker's AnchorCheck
+   works on HTTP pages). Both check internal links only.
+
+    .venv/bin/python bench/linkcheck.py --pages 1000 --repeat 3
+
+LinkChecker is installed into bench/.venv-linkchecker on first use
+(pinned in bench/requirements-linkchecker.txt), so it never touches the
+project's own environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+PYTHON = Path(sys.executable)
+MKDOCS = PYTHON.parent / "mkdocs"
+LINKCHECKER_VENV = BENCH / ".venv-linkchecker"
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from generate import generate  # noqa: E402
+from conftest import repo_hooks  # noqa: E402
+
+
+def write_config(workdir: Path, docs: Path, site: Path, with_linkcheck: bool) -> Path:
+    hooks = [hook for hook in repo_hooks() if with_linkcheck or not hook.endswith("linkcheck.py")]
+    config = workdir / ("with.yml" if with_linkcheck else "without.yml")
+    config.write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nsite_dir: {site}\n"
+        f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n"
+        "hooks:\n" + "".join(f"  - {hook}\n" for hook in hooks),
+        encoding="utf-8",
+    )
+    return config
+
+
+def timed(command: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def build(config: Path) -> float:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_SITE_URL": "http://127.0.0.1:8000/"}
+    seconds, result = timed([str(MKDOCS), "build", "--strict", "-q", "-f", str(config)], env=env)
+    if result.returncode != 0:
+        sys.exit(f"build failed ({config.name}):\n{result.stderr[-3000:]}")
+    return seconds
+
+
+def linkchecker() -> Path:
+    executable = LINKCHECKER_VENV / "bin" / "linkchecker"
+    if not executable.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(LINKCHECKER_VENV)], check=True)
+        subprocess.run([str(LINKCHECKER_VENV / "bin" / "pip"), "install", "-q", "-r",
+                        str(BENCH / "requirements-linkchecker.txt")], check=True)
+    return executable
+
+
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def end_headers(self):
+            # LinkChecker caps itself at about 4 requests/s per host unless the
+            # server sends this header (linkcheckerrc, maxrequestspersecond):
+            # without it the comparison would measure a throttle, not a checker.
+            self.send_header("LinkChecker", "allow-concurrent-checks")
+            super().end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def run_linkchecker(site: Path, workdir: Path, limit: float) -> tuple[float, subprocess.CompletedProcess | None]:
+    config = workdir / "linkcheckerrc"
+    config.write_text(
+        "[checking]\nthreads=10\nmaxrequestspersecond=1000\n[filtering]\ncheckextern=0\n[AnchorCheck]\n",
+        encoding="utf-8")
+    os.chmod(workdir, 0o755)  # LinkChecker drops root privileges to "nobody"
+    server, url = serve(site)
+    try:
+        try:
+            return timed([str(linkchecker()), "-f", str(config), "--no-status", "-o", "none", url], timeout=limit)
+        except subprocess.TimeoutExpired:
+            return limit, None
+    finally:
+        server.shutdown()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=1000, help="pages per language")
+    parser.add_argument("--repeat", type=int, default=3, help="builds of each kind (alternated)")
+    parser.add_argument("--skip-linkchecker", action="store_true")
+    parser.add_argument("--linkchecker-limit", type=float, default=3600, help="stop LinkChecker after this many seconds")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    docs = generate(workdir / "docs", args.pages)
+    with_config = write_config(workdir, docs, workdir / "site-with", True)
+    without_config = write_config(workdir, docs, workdir / "site-without", False)
+    build(with_config)  # warm-up: Python bytecode, file cache
+    with_times, without_times = [], []
+    for _ in range(args.repeat):
+        without_times.append(build(without_config))
+        with_times.append(build(with_config))
+    html_pages = sum(1 for _ in (workdir / "site-with").rglob("*.html"))
+
+    standalone, result = timed([str(PYTHON), str(ROOT / "hooks" / "linkcheck.py"), str(workdir / "site-with"),
+                                "--site-url", "http://127.0.0.1:8000/"])
+    if result.returncode != 0:
+        sys.exit(f"standalone checker found defects in the generated site:\n{result.stdout[-2000:]}")
+
+    rows = [
+        ("Machine", f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"),
+        ("Pages per language (Markdown)", str(args.pages)),
+        ("HTML pages in the built site", str(html_pages)),
+        (f"mkdocs build without linkcheck (median of {args.repeat})", f"{statistics.median(without_times):.2f} s"),
+        (f"mkdocs build with linkcheck (median of {args.repeat})", f"{statistics.median(with_times):.2f} s"),
+        ("In-build check overhead", f"{100 * (statistics.median(with_times) / statistics.median(without_times) - 1):+.1f} %"),
+        ("Standalone hooks/linkcheck.py", f"{standalone:.2f} s"),
+    ]
+    if not args.skip_linkchecker:
+        seconds, checked = run_linkchecker(workdir / "site-with", workdir, args.linkchecker_limit)
+        if checked is None:  # stopped: the figure is a lower bound
+            rows += [
+                ("LinkChecker 10 + AnchorCheck (HTTP, 127.0.0.1)", f"> {seconds:.0f} s (stopped, unfinished)"),
+                ("Standalone speed-up over LinkChecker", f"> {seconds / standalone:.1f}x"),
+            ]
+        else:
+            rows += [
+                ("LinkChecker 10 + AnchorCheck (HTTP, 127.0.0.1)", f"{seconds:.2f} s (exit {checked.returncode})"),
+                ("Standalone speed-up over LinkChecker", f"{seconds / standalone:.1f}x"),
+            ]
+            if checked.returncode not in (0, 1):
+                print(checked.stderr[-2000:], file=sys.stderr)
+    print("| Measure | Value |\n|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+    print(f"\nRaw build times (s): without {[round(t, 2) for t in without_times]}, "
+          f"with {[round(t, 2) for t in with_times]}")
+    shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
