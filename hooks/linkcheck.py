@@ -87,7 +87,8 @@ def format_items(items: list[dict], style: str) -> str:
 def collect(site_dir: Path, site_url: str, locate_source=None, external: bool = False,
             cache: Path | None = None, settings: Settings | None = None) -> list[dict]:
     """Every defect of a built site, deduplicated, as report items."""
-    result = sitelinks.check_site(site_dir, site_url)
+    workers = int(os.environ["KB_LINKCHECK_WORKERS"]) if os.environ.get("KB_LINKCHECK_WORKERS", "").isdigit() else None
+    result = sitelinks.check_site(site_dir, site_url, workers)
     items: dict[tuple, dict] = {}
     for defect in result.defects:
         # Markdown file and line; a template (no line) for theme links; the

@@ -170,3 +170,11 @@ def test_serve_warns_and_keeps_serving(tmp_path):
         output = process.communicate(timeout=20)[0]
     assert re.search(r"WARNING\s+-\s+linkcheck: docs/index.md:8: broken-link: absente.md", output), output
     assert "ERROR" not in output
+
+
+def test_build_with_worker_processes_reports_the_same(build_fixture, monkeypatch):
+    # Big sites are checked in worker processes (spawned: they must find kbsite).
+    monkeypatch.setenv("KB_LINKCHECK_WORKERS", "2")
+    build = build_defects(build_fixture)
+    assert "Traceback" not in build.log, build.log
+    assert set(reported(build.log)) == EXPECTED

@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import posixpath
 import re
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -221,6 +222,11 @@ def check_site(root: Path, site_url: str = "", workers: int | None = None) -> Si
         size = max(1, len(pages) // (workers * 4))
         batches = [pages[i:i + size] for i in range(0, len(pages), size)]
         context = multiprocessing.get_context("spawn")  # safe in threaded hosts (mkdocs serve)
+        # Spawned workers import this module by name: MkDocs put hooks/ on
+        # sys.path only while it loaded the hook files.
+        package_parent = str(Path(__file__).resolve().parents[1])
+        if package_parent not in sys.path:
+            sys.path.append(package_parent)
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             chunks = list(pool.map(_check_chunk, *zip(*[(root, base_path, origin, files, b) for b in batches])))
     ids: dict[str, set[str]] = {}
