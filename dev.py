@@ -5,6 +5,13 @@
     python3 dev.py test    # every test (pytest; browser tests in Chromium)
     python3 dev.py build   # the site, for deployment, into site/
 
+Editor commands (tools/content.py):
+
+    python3 dev.py new TYPE SLUG   # a new page pair with valid front matter
+    python3 dev.py check           # front matter and raw HTML of every page
+    python3 dev.py parity          # translations: missing, outdated, different
+    python3 dev.py report          # pages past their review date, then parity
+
 Only Python 3 is needed: the first run creates .venv and installs the pinned
 requirements; later runs reuse it and reinstall only when a requirements file
 changed. Extra arguments go to the underlying command (mkdocs or pytest).
@@ -106,7 +113,20 @@ def test(args: list[str]) -> None:
     os.execve(command[0], command, mkdocs_env())
 
 
-COMMANDS = {"serve": serve, "test": test, "build": build}
+def content_command(name: str):
+    """Editor commands of tools/content.py, run inside .venv."""
+
+    def run_it(args: list[str]) -> None:
+        ensure_venv("requirements.txt")
+        command = [str(PYTHON), str(ROOT / "tools" / "content.py"), name, *args]
+        os.chdir(ROOT)
+        os.execve(command[0], command, mkdocs_env())
+
+    return run_it
+
+
+COMMANDS = {"serve": serve, "test": test, "build": build,
+            **{name: content_command(name) for name in ("new", "check", "parity", "report")}}
 
 
 def main() -> None:

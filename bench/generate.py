@@ -47,6 +47,16 @@ def page_text(path: str, lang: str, paths: list[str], rng: random.Random) -> str
         "---",
         f"title: {'Page' if lang == 'en' else 'Fiche'} {number}",
         f"description: {TEXT[lang][:100]}",
+        f"type: {['guide', 'toolkit', 'story', 'practice', 'event', 'reference'][number % 6]}",
+        "audience: [frontline]",
+        f"topics: [{['overdose', 'naloxone', 'safer-supply', 'peer-work', 'covid-19'][number % 5]}]",
+        "sources:",
+        "  - title: Benchmark source",
+        "    publisher: Benchmark publisher",
+        "    date: 2021-04-12",
+        f"    url: https://example.org/source/page-{number}",
+        "last_reviewed: 2026-01-15",
+        "review_every: 12",
         "---",
         "",
         f"# {'Page' if lang == 'en' else 'Fiche'} {number}",
@@ -88,7 +98,10 @@ def generate(out: Path, count: int, seed: int = 1) -> Path:
         home = [f"# {'Accueil' if lang == 'fr' else 'Home'}", ""]
         home += [f"- [{p}]({p}{suffix}.md)" for p in paths[:50]]
         (out / f"index{suffix}.md").write_text(
-            f"---\ntitle: {'Accueil' if lang == 'fr' else 'Home'}\ndescription: Benchmark site.\n---\n\n"
+            f"---\ntitle: {'Accueil' if lang == 'fr' else 'Home'}\n"
+            "description: Home page of a generated site used to measure the cost of the build and its checks.\n"
+            "type: reference\naudience: [frontline]\ntopics: [training]\nsources: []\n"
+            "last_reviewed: 2026-01-15\nreview_every: 12\n---\n\n"
             + "\n".join(home) + "\n", encoding="utf-8")
         for path in paths:
             file = out / f"{path}{suffix}.md"

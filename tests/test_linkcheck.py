@@ -20,15 +20,15 @@ LINKCHECK = ROOT / "hooks" / "linkcheck.py"
 # footnote, query string, directory URL, srcset 1x, mailto, tel:911, the
 # English heading) that must not appear.
 EXPECTED = {
-    "docs/index.md:8: broken-link: absente.md",
-    "docs/index.md:8: broken-anchor: guides/materiel.md#materiel-essentiel",
-    "docs/index.md:14: broken-link: nulle-part/",
-    "docs/index.md:18: broken-link: img/absente.png",
-    "docs/index.md:19: broken-link: img/absente-2x.png",
-    "docs/index.md:21: bad-mailto: mailto:pas-une-adresse",
-    "docs/index.md:21: bad-tel: tel:abc",
-    "docs/index.en.md:8: broken-anchor: guides/materiel.md#matériel-essentiel",
-    "docs/index.en.md:9: broken-link: missing.md",
+    "docs/index.md:14: broken-link: absente.md",
+    "docs/index.md:14: broken-anchor: guides/materiel.md#materiel-essentiel",
+    "docs/index.md:20: broken-link: nulle-part/",
+    "docs/index.md:24: broken-link: img/absente.png",
+    "docs/index.md:25: broken-link: img/absente-2x.png",
+    "docs/index.md:27: bad-mailto: mailto:pas-une-adresse",
+    "docs/index.md:27: bad-tel: tel:abc",
+    "docs/index.en.md:14: broken-anchor: guides/materiel.md#matériel-essentiel",
+    "docs/index.en.md:15: broken-link: missing.md",
 }
 REPORT = re.compile(r"linkcheck: (\S+:\d+: [\w-]+: \S+)")
 
@@ -52,8 +52,8 @@ def test_build_fails_and_reports_each_defect_once_with_file_and_line(build_fixtu
 
 # Written for directory URLs, these two raw HTML links break with file URLs.
 DIRECTORY_ONLY = {
-    "docs/index.md:15: broken-link: guides/materiel/?x=1",
-    "docs/index.md:16: broken-link: guides/materiel",
+    "docs/index.md:21: broken-link: guides/materiel/?x=1",
+    "docs/index.md:22: broken-link: guides/materiel",
 }
 
 
@@ -168,7 +168,7 @@ def test_serve_warns_and_keeps_serving(tmp_path):
     finally:
         process.terminate()
         output = process.communicate(timeout=20)[0]
-    assert re.search(r"WARNING\s+-\s+linkcheck: docs/index.md:8: broken-link: absente.md", output), output
+    assert re.search(r"WARNING\s+-\s+linkcheck: docs/index.md:14: broken-link: absente.md", output), output
     assert "ERROR" not in output
 
 

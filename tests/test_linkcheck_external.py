@@ -193,7 +193,9 @@ def test_build_checks_external_links_only_when_asked(server, tmp_path):
     shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
     for name, title in (("index.md", "Accueil"), ("index.en.md", "Home")):
         (docs / name).write_text(
-            f"---\ntitle: {title}\ndescription: External link test page for the link checker.\n---\n\n"
+            f"---\ntitle: {title}\ndescription: External link test page for the link checker, with one broken link.\n"
+            "type: reference\naudience: [frontline]\ntopics: [training]\nsources: []\n"
+            "last_reviewed: 2026-01-15\nreview_every: 12\n---\n\n"
             f"# {title}\n\n[gone]({server}/missing) and [fine]({server}/ok).\n"
         )
     offline = run_build(docs, tmp_path / "offline", strict=False)
@@ -203,7 +205,7 @@ def test_build_checks_external_links_only_when_asked(server, tmp_path):
     # Reported where an editor fixes it: each Markdown file and line, once
     reported = [line for line in online.log.splitlines() if "broken-external" in line]
     assert len(reported) == 2, online.log
-    assert any(f"/docs/index.md:8: broken-external: {server}/missing -" in line for line in reported)
-    assert any(f"/docs/index.en.md:8: broken-external: {server}/missing -" in line for line in reported)
+    assert any(f"/docs/index.md:14: broken-external: {server}/missing -" in line for line in reported)
+    assert any(f"/docs/index.en.md:14: broken-external: {server}/missing -" in line for line in reported)
     # Deduplicated across both languages: one request per URL (HEAD)
     assert {path: len(times) for path, times in Behaviour.hits.items()} == {"/missing": 1, "/ok": 1}

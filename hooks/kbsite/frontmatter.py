@@ -11,6 +11,7 @@ problem of every page is returned at once, as
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -62,6 +63,9 @@ def read(text: str) -> dict:
         return {}
     if not isinstance(data, dict):
         raise ValueError("the front matter must be a list of `field: value` lines")
+    for source in data.get("sources") or []:
+        if isinstance(source, dict) and isinstance(source.get("date"), int) and not isinstance(source["date"], bool):
+            source["date"] = str(source["date"])  # `date: 2021` means the year
     return data
 
 
@@ -99,40 +103,54 @@ def _field(path) -> str:
     return text or "front matter"
 
 
-def _message(error) -> str:
-    """A validation error in an editor's words: what is wrong, what is allowed."""
-    validator, value = error.validator, error.instance
-    schema = error.schema
+TYPE_NAMES = {"array": "a list, e.g. [a, b]", "integer": "a whole number", "string": "text",
+              "object": "a mapping of `field: value` lines", "boolean": "true or false"}
+
+
+def _describe(value) -> str:
+    kind = {str: "text", int: "a number", float: "a number", bool: "true/false", list: "a list",
+            dict: "a mapping", type(None): "empty"}.get(type(value), type(value).__name__)
+    return f"{value!r} is {kind}"
+
+
+def _problems(error) -> list[tuple[str, str]]:
+    """A validation error in an editor's words: (field, what is wrong and what is allowed)."""
+    field, validator, value, schema = _field(error.absolute_path), error.validator, error.instance, error.schema
     if validator == "additionalProperties":
-        allowed = ", ".join(sorted(schema.get("properties", {})))
-        extra = sorted(set(value) - set(schema.get("properties", {})))
-        return f"unknown field {', '.join(map(repr, extra))}; allowed fields: {allowed}"
+        allowed = sorted(schema.get("properties", {}))
+        found = []
+        for extra in sorted(set(value) - set(allowed)):
+            close = difflib.get_close_matches(extra, allowed, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            name = f"{field}.{extra}" if error.absolute_path else extra
+            found.append((name, f"unknown field; {hint}allowed: {', '.join(allowed)}"))
+        return found
     if validator == "required":
-        return error.message.replace("is a required property", "is missing (required)")
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        name = f"{field}.{missing}" if error.absolute_path else missing
+        return [(name, "missing; this field is required")]
     if validator == "enum":
-        return f"{value!r} is not allowed; allowed: {', '.join(schema['enum'])}"
+        return [(field, f"{value!r} is not allowed; allowed: {', '.join(map(str, schema['enum']))}")]
     if validator == "type":
-        expected = schema["type"]
-        return f"{value!r} is a {type(value).__name__.replace('str', 'text').replace('dict', 'mapping')}; expected {expected}"
+        return [(field, f"{_describe(value)}; expected {TYPE_NAMES.get(schema['type'], schema['type'])}")]
     if validator == "maxLength":
-        return f"{len(value)} characters; at most {schema['maxLength']}"
+        return [(field, f"{len(value)} characters; at most {schema['maxLength']} allowed")]
     if validator == "minLength":
-        return f"{len(value)} characters; at least {schema['minLength']}"
+        return [(field, f"{len(value)} characters; at least {schema['minLength']} needed")]
     if validator == "minItems":
-        return f"empty; at least {schema['minItems']} needed" if not value else f"at least {schema['minItems']} needed"
+        return [(field, f"empty; at least {schema['minItems']} needed" if not value else f"at least {schema['minItems']} needed")]
     if validator == "uniqueItems":
-        return "the same value is listed twice"
+        return [(field, "the same value is listed twice")]
     if validator in ("minimum", "maximum"):
-        bound = schema[validator]
-        return f"{value!r} is {'below' if validator == 'minimum' else 'above'} {bound}; allowed: {schema.get('minimum', '')}–{schema.get('maximum', '')}"
+        return [(field, f"{value!r} is out of range; allowed: {schema.get('minimum')} to {schema.get('maximum')}")]
     if validator == "format" and schema.get("format") == "date":
-        return f"{value!r} is not a real date; write YYYY-MM-DD (for example 2021-04-12)"
+        return [(field, f"{value!r} is not a real date; write YYYY-MM-DD, e.g. 2021-04-12")]
     if validator == "pattern":
-        hint = schema.get("description") or f"must match {schema['pattern']}"
-        return f"{value!r} is not valid: {hint}"
+        hint = schema.get("description") or f"it must match {schema['pattern']}"
+        return [(field, f"{value!r} is not valid; {hint}")]
     if validator == "anyOf" and isinstance(value, dict):
-        return "needs a publisher or authors"
-    return error.message
+        return [(field, "needs a publisher or authors")]
+    return [(field, error.message)]
 
 
 def validate(data: dict, schema: dict) -> list[tuple[str, str]]:
@@ -141,7 +159,14 @@ def validate(data: dict, schema: dict) -> list[tuple[str, str]]:
 
     validator = Draft202012Validator(schema, format_checker=FormatChecker())
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
-    return [(_field(error.absolute_path), _message(error)) for error in errors]
+    found = [problem for error in errors for problem in _problems(error)]
+    for number, source in enumerate(data.get("sources") or [], 1):
+        date = source.get("date") if isinstance(source, dict) else None
+        field = f"sources[{number}].date"
+        if isinstance(date, str) and date.count("-") == 2 and _date(date) is None \
+                and not any(name == field for name, _ in found):
+            found.append((field, f"{date!r} is not a real date"))
+    return found
 
 
 def check_page(shown: str, text: str, schema: dict, today: dt.date | None = None) -> list[Problem]:
@@ -150,9 +175,11 @@ def check_page(shown: str, text: str, schema: dict, today: dt.date | None = None
         data = read(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f" (front matter line {mark.line + 1})" if mark else ""
+        where = f" at line {mark.line + 2}" if mark else ""  # the front matter starts on line 2
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        return [Problem(shown, "front matter", f"not valid YAML{where}: {problem}")]
+        hint = " (put the value in quotes when it contains ': ' or starts with a special character)" \
+            if "mapping values" in problem or "found character" in problem else ""
+        return [Problem(shown, "front matter", f"not valid YAML{where}: {problem}{hint}")]
     except ValueError as error:
         return [Problem(shown, "front matter", str(error))]
     if split(text)[0] is None:

@@ -1,0 +1,103 @@
+"""Content model: validated front matter, safe HTML, review dates, sources, translations.
+
+Events:
+- ``on_startup``: remembers ``build`` or ``serve``.
+- ``on_config``: no edit link when no repository is configured.
+- ``on_pre_build`` (outer build, before any page is read): checks the front
+  matter of every page of both languages against schema/page.schema.json and
+  every page's raw HTML, and fails with all problems at once (MkDocs would
+  otherwise stop at the first bad YAML date with a traceback).
+- ``on_page_markdown``: gives the templates ``page.meta.kb`` (type, review
+  dates, sources, translation state) in the language being built, and fills
+  the topic and type index pages.
+- ``on_post_build`` (outer build): lists the pages past their review date.
+
+The logic lives in kbsite.frontmatter, kbsite.safehtml, kbsite.content and
+kbsite.translations; this module only adapts it to MkDocs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+
+from kbsite import build_state, content, frontmatter, indexes, safehtml
+
+log = get_plugin_logger("content_model")
+_state: dict = {"command": "build", "vocabulary": {}, "catalogue": []}
+
+
+def today() -> dt.date:
+    """The build's date; KB_TODAY=YYYY-MM-DD pins it (tests, reproducible builds)."""
+    pinned = os.environ.get("KB_TODAY")
+    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+
+
+def shown_path(path: Path, config) -> str:
+    try:
+        return path.relative_to(Path(config.config_file_path).parent).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def check_docs(docs: Path, config) -> list[str]:
+    """Every problem of every page, as ``docs/<file>.md[:line]: <field>: <message>``."""
+    schema = frontmatter.load_schema()
+    problems = [str(p) for p in frontmatter.vocabulary_problems(schema, _state["vocabulary"])]
+    for path in sorted(docs.rglob("*.md")):
+        shown = shown_path(path, config)
+        text = path.read_text(encoding="utf-8")
+        problems += [str(p) for p in frontmatter.check_page(shown, text, schema, today())]
+        _, body, first_line = frontmatter.split(text)
+        problems += [f"{shown}:{u.line}: html: {u.message}" for u in safehtml.find_unsafe(body, first_line)]
+    return problems
+
+
+def on_startup(command, **kwargs):
+    _state["command"] = command
+
+
+def on_config(config, **kwargs):
+    # Without KB_REPO_URL there is nowhere to edit: MkDocs would still write a
+    # relative "edit/main/docs/…" link, broken on every page.
+    if not config.repo_url:
+        config.edit_uri = ""
+    return config
+
+
+def on_pre_build(config, **kwargs):
+    if not build_state.is_outer_build(config):
+        return
+    _state["vocabulary"] = frontmatter.load_vocabulary()
+    docs = Path(config.docs_dir)
+    problems = check_docs(docs, config)
+    for problem in problems:
+        log.error(problem)
+    if problems:
+        raise PluginError(f"{len(problems)} content problem(s): see the lines above (schema/page.schema.json, "
+                          "CONTRIBUTING.md)")
+    _state["catalogue"] = indexes.catalogue(docs, [l.code for l in build_state.languages(config)])
+
+
+def on_page_markdown(markdown, page, config, files, **kwargs):
+    language = build_state.current_language(config)
+    default = build_state.languages(config)[0].code
+    info = content.page_info(page.meta, page.file.src_uri, Path(config.docs_dir), language, default,
+                             _state["vocabulary"], today())
+    page.meta["kb"] = info
+    return indexes.fill(markdown, page.file.src_uri, language, _state["catalogue"], _state["vocabulary"])
+
+
+@event_priority(-120)
+def on_post_build(config, **kwargs):
+    if not build_state.is_outer_build(config):
+        return
+    overdue = content.overdue_pages(Path(config.docs_dir), today())
+    if overdue:
+        log.info(f"{len(overdue)} page(s) past their review date (python3 dev.py report):")
+        for path, due in overdue:
+            log.info(f"  {path}: review due {due.isoformat()}")

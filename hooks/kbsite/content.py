@@ -1,0 +1,153 @@
+"""What the templates show about a page: type, review dates, sources, notices.
+
+Plain functions over front matter data and file paths; hooks/content_model.py
+passes the result to the templates as ``page.meta.kb``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import frontmatter, translations
+
+MONTHS = {
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+}
+
+
+def as_date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def format_date(value, language: str) -> str:
+    """"12 avril 2021" / "April 12, 2021"; "2021-03" -> "mars 2021"; "n.d." -> "s. d." / "n.d."."""
+    months = MONTHS.get(language, MONTHS["en"])
+    if isinstance(value, (dt.date, dt.datetime)):
+        value = value.isoformat()[:10]
+    text = str(value)
+    if text == "n.d.":
+        return "s. d." if language == "fr" else "n.d."
+    parts = text.split("-")
+    try:
+        if len(parts) == 1:
+            return parts[0]
+        month = months[int(parts[1]) - 1]
+        if len(parts) == 2:
+            return f"{month} {parts[0]}"
+        day = int(parts[2])
+    except (ValueError, IndexError):
+        return text
+    if language == "fr":
+        return f"{'1er' if day == 1 else day} {month} {parts[0]}"
+    return f"{month} {day}, {parts[0]}"
+
+
+@dataclass
+class Source:
+    number: int
+    title: str
+    by: str  # authors, or the publisher
+    publisher: str  # shown after the title when authors are given
+    date: str  # formatted
+    url: str | None
+    link_text: str | None  # "doi:10.1503/…" or the URL
+    note: str | None
+    language: str | None
+
+
+@dataclass
+class PageInfo:
+    language: str  # the language of the build ("en")
+    content_language: str  # the language the text is in ("fr" for an untranslated page)
+    type: str | None
+    type_label: str | None
+    audience: list[str] = field(default_factory=list)
+    topics: list[tuple[str, str]] = field(default_factory=list)  # (id, label)
+    reviewed: str | None = None  # formatted
+    reviewed_iso: str | None = None
+    next_review: str | None = None  # formatted
+    overdue: bool = False
+    sources: list[Source] = field(default_factory=list)
+    fallback: bool = False  # shown in a language it is not written in
+    outdated: bool = False  # translation older than the French page
+
+
+def sources(meta: dict, language: str) -> list[Source]:
+    result = []
+    for number, item in enumerate(meta.get("sources") or [], 1):
+        if not isinstance(item, dict):
+            continue
+        doi, url = item.get("doi"), item.get("url")
+        link = f"https://doi.org/{doi}" if doi else url
+        result.append(Source(
+            number=number,
+            title=str(item.get("title", "")),
+            by=str(item.get("authors") or item.get("publisher") or ""),
+            publisher=str(item.get("publisher") or "") if item.get("authors") else "",
+            date=format_date(item.get("date", "n.d."), language),
+            url=link,
+            link_text=f"doi:{doi}" if doi else url,
+            note=item.get("note"),
+            language=item.get("language"),
+        ))
+    return result
+
+
+def page_info(meta: dict, source_path: str, docs_dir: Path, language: str, default_language: str,
+              vocabulary: dict, today: dt.date) -> PageInfo:
+    """Everything the templates show about one page in one language build."""
+    is_translation = source_path.endswith(f".{language}.md")
+    fallback = language != default_language and not is_translation
+    labels = lambda kind, key: ((vocabulary.get(kind) or {}).get(key) or {}).get(language, key)  # noqa: E731
+    page_type = meta.get("type")
+    reviewed = as_date(meta.get("last_reviewed"))
+    due = frontmatter.next_review({"last_reviewed": reviewed.isoformat() if reviewed else None,
+                                   "review_every": meta.get("review_every")})
+    info = PageInfo(
+        language=language,
+        content_language=default_language if fallback else language,
+        type=page_type,
+        type_label=labels("types", page_type) if page_type else None,
+        audience=[labels("audience", a) for a in meta.get("audience") or []],
+        topics=[(t, labels("topics", t)) for t in meta.get("topics") or []],
+        reviewed=format_date(reviewed, language) if reviewed else None,
+        reviewed_iso=reviewed.isoformat() if reviewed else None,
+        next_review=format_date(due, language) if due else None,
+        overdue=bool(due and due < today),
+        sources=sources(meta, language),
+        fallback=fallback,
+    )
+    if is_translation and language != default_language:
+        french = docs_dir / (source_path[: -len(f".{language}.md")] + ".md")
+        stamp = meta.get("translated_from")
+        if french.is_file() and stamp:
+            info.outdated = stamp != translations.fingerprint(french.read_text(encoding="utf-8"))
+    return info
+
+
+def overdue_pages(docs: Path, today: dt.date) -> list[tuple[str, dt.date]]:
+    """(docs/ path, due date) of every page past its review date."""
+    found = []
+    for path in sorted(docs.rglob("*.md")):
+        try:
+            data = frontmatter.read(path.read_text(encoding="utf-8"))
+        except Exception:
+            continue
+        due = frontmatter.next_review(data)
+        if due and due < today:
+            found.append((f"docs/{path.relative_to(docs).as_posix()}", due))
+    return found

@@ -1,0 +1,151 @@
+"""Editor commands over docs/ (run through dev.py, inside .venv).
+
+    python3 dev.py new TYPE SLUG [--folder F] [--title "Titre"]   a new page pair
+    python3 dev.py check [--format text|github]    front matter and raw HTML of every page
+    python3 dev.py parity [--stamp PAGE.en.md]     translations: missing, outdated, different
+    python3 dev.py report                          overdue reviews, then parity
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "hooks"))
+
+from kbsite import content, frontmatter, safehtml, translations  # noqa: E402
+
+DOCS = ROOT / "docs"
+FOLDERS = {"guide": "guides", "toolkit": "outils", "story": "histoires", "practice": "pratiques",
+           "event": "evenements", "reference": "references"}
+PLACEHOLDER = {"fr": "À compléter", "en": "To be completed"}
+
+
+def today() -> dt.date:
+    pinned = os.environ.get("KB_TODAY")
+    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+
+
+def page_text(language: str, page_type: str, title: str, reviewed: str, stamp: str | None = None) -> str:
+    placeholder = PLACEHOLDER[language]
+    description = (f"{placeholder} : une ou deux phrases qui disent ce que la page apprend au lecteur."
+                   if language == "fr" else
+                   f"{placeholder}: one or two sentences saying what the page teaches the reader.")
+    source = "" if page_type == "reference" else (
+        f'\n  - title: "{placeholder}"\n    publisher: "{placeholder}"\n    date: n.d.\n')
+    lines = [
+        "---",
+        f"title: {json.dumps(title, ensure_ascii=False)}",
+        f"description: {json.dumps(description, ensure_ascii=False)}",
+        f"type: {page_type}",
+        "audience: [frontline]",
+        "topics: [training]",
+        "sources:" + (source.rstrip("\n") if source else " []"),
+        f"last_reviewed: {reviewed}",
+        "review_every: 12",
+    ]
+    if stamp:
+        lines.append(f'translated_from: "{stamp}"')
+    heading = "À propos de cette page" if language == "fr" else "About this page"
+    lines += ["---", "", f"# {title}", "", f"## {heading}", "", f"{placeholder}.", ""]
+    return "\n".join(lines)
+
+
+def new(args) -> int:
+    folder = args.folder or FOLDERS[args.type]
+    french = DOCS / folder / f"{args.slug}.md"
+    english = DOCS / folder / f"{args.slug}.en.md"
+    for path in (french, english):
+        if path.exists():
+            print(f"{path.relative_to(ROOT)} already exists: nothing written", file=sys.stderr)
+            return 1
+    french.parent.mkdir(parents=True, exist_ok=True)
+    title = args.title or args.slug.replace("-", " ").capitalize()
+    reviewed = today().isoformat()
+    french.write_text(page_text("fr", args.type, title, reviewed), encoding="utf-8")
+    stamp = translations.fingerprint(french.read_text(encoding="utf-8"))
+    english.write_text(page_text("en", args.type, args.title_en or title, reviewed, stamp), encoding="utf-8")
+    print(f"created {french.relative_to(ROOT)} and {english.relative_to(ROOT)}")
+    print("Fill in every \"À compléter\" / \"To be completed\", then: python3 dev.py serve")
+    return 0
+
+
+def check(args) -> int:
+    schema = frontmatter.load_schema()
+    problems = list(frontmatter.vocabulary_problems(schema, frontmatter.load_vocabulary()))
+    lines = []
+    for path in sorted(DOCS.rglob("*.md")):
+        shown = path.relative_to(ROOT).as_posix()
+        text = path.read_text(encoding="utf-8")
+        for problem in frontmatter.check_page(shown, text, schema, today()):
+            lines.append((problem.file, None, f"{problem.field}: {problem.message}"))
+        _, body, first = frontmatter.split(text)
+        for unsafe in safehtml.find_unsafe(body, first):
+            lines.append((shown, unsafe.line, f"html: {unsafe.message}"))
+    lines = [(p.file, None, f"{p.field}: {p.message}") for p in problems] + lines
+    for file, line, message in lines:
+        if args.format == "github":
+            print(f"::error file={file}{f',line={line}' if line else ''}::{message}")
+        else:
+            print(f"{file}{f':{line}' if line else ''}: {message}")
+    if args.format == "text":
+        print(f"{len(lines)} problem(s)" if lines else "every page is valid")
+    return 1 if lines else 0
+
+
+def parity(args) -> int:
+    if args.stamp:
+        relative = Path(args.stamp).resolve().relative_to(DOCS).as_posix()
+        changed = translations.stamp(DOCS, relative)
+        print(f"{'stamped' if changed else 'already up to date'}: docs/{relative}")
+        return 0
+    text, clean = translations.report(DOCS)
+    print(text)
+    return 0 if clean else 1
+
+
+def report(args) -> int:
+    overdue = content.overdue_pages(DOCS, today())
+    print(f"Pages past their review date: {len(overdue)}")
+    for path, due in overdue:
+        print(f"  {path}: review due {due.isoformat()}")
+    unfinished = [p for p in sorted(DOCS.rglob("*.md"))
+                  if any(marker in p.read_text(encoding="utf-8") for marker in PLACEHOLDER.values())]
+    print(f"Pages with placeholder text: {len(unfinished)}")
+    for path in unfinished:
+        print(f"  {path.relative_to(ROOT).as_posix()}")
+    text, clean = translations.report(DOCS)
+    print(text)
+    return 0 if clean and not overdue and not unfinished else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Editor commands over docs/.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    command = commands.add_parser("new", help="create a French/English page pair with valid front matter")
+    command.add_argument("type", choices=sorted(FOLDERS))
+    command.add_argument("slug", type=lambda s: s if s.replace("-", "").isalnum() and s.islower() else
+                         parser.error(f"slug {s!r}: lower-case letters, digits and dashes only"))
+    command.add_argument("--folder", help=f"folder under docs/ (default by type: {FOLDERS})")
+    command.add_argument("--title", help="French title")
+    command.add_argument("--title-en", help="English title")
+    command.set_defaults(run=new)
+    command = commands.add_parser("check", help="validate front matter and raw HTML of every page")
+    command.add_argument("--format", choices=("text", "github"), default="text")
+    command.set_defaults(run=check)
+    command = commands.add_parser("parity", help="translation parity report")
+    command.add_argument("--stamp", metavar="PAGE.en.md", help="record that this English page follows the current French page")
+    command.set_defaults(run=parity)
+    command = commands.add_parser("report", help="overdue reviews, placeholders, translation parity")
+    command.set_defaults(run=report)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
