@@ -103,6 +103,7 @@ def test_unsafe_html_fails_the_build_with_file_and_line(tmp_path):
         ("docs/page.md", 27, "<object> loads another page or plug-in: link to it instead"),
         ("docs/page.md", 27, "<embed> loads another page or plug-in: link to it instead"),
         ("docs/page.md", 29, "inline <style> can restyle the partner's page: use docs/assets/stylesheets/extra.css"),
+        ("docs/page.md", 36, "the onclick= event handler runs code: remove it"),
     }, build.log
 
 
@@ -120,6 +121,8 @@ def test_type_review_date_and_sources_in_both_languages(rendered):
     assert french.select_one(".kb-page-meta").get_text(" ", strip=True) == "Guide · Révisé le 12 avril 2021"
     assert english.select_one(".kb-page-meta").get_text(" ", strip=True) == "Guide · Reviewed April 12, 2021"
     assert french.select_one(".kb-page-meta time")["datetime"] == "2021-04-12"
+    assert french.select_one('meta[name="description"]')["content"].startswith("Un guide de test avec des sources")
+    assert english.select_one('meta[name="description"]')["content"].startswith("A test guide with sources")
     # The meta line follows the title
     assert french.select_one("article h1").find_next_sibling().get("class") == ["kb-page-meta"] or \
         french.select_one("article h1").find_next(class_="kb-page-meta") is not None
@@ -246,7 +249,7 @@ def test_check_command_prints_github_annotations(tmp_path, monkeypatch):
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert "::error file=unsafe_html/page.md,line=17::html: <script> runs code: remove it (the site adds its own scripts)" in lines
-    assert len(lines) == 8
+    assert len(lines) == 9
 
 
 def test_no_edit_link_without_a_repository(real_site):

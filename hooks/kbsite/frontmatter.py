@@ -45,6 +45,9 @@ class Problem:
         return f"{self.file}: {self.field}: {self.message}"
 
 
+_validators: dict[int, object] = {}  # id(schema) -> compiled validator
+
+
 def split(text: str) -> tuple[str | None, str, int]:
     """(front matter YAML or None, body, line where the body starts)."""
     match = FRONT_MATTER.match(text)
@@ -70,6 +73,7 @@ def read(text: str) -> dict:
 
 
 def load_schema() -> dict:
+    _validators.clear()  # a schema edited during `mkdocs serve` takes effect
     return json.loads(SCHEMA.read_text(encoding="utf-8"))
 
 
@@ -157,7 +161,9 @@ def validate(data: dict, schema: dict) -> list[tuple[str, str]]:
     """(field, message) for every problem of one page's front matter."""
     from jsonschema import Draft202012Validator, FormatChecker
 
-    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    validator = _validators.get(id(schema))
+    if validator is None:  # building one costs more than validating a page
+        validator = _validators[id(schema)] = Draft202012Validator(schema, format_checker=FormatChecker())
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     found = [problem for error in errors for problem in _problems(error)]
     for number, source in enumerate(data.get("sources") or [], 1):

@@ -19,6 +19,8 @@ RULES = [
     (re.compile(r"<\s*style\b", re.I), "inline <style> can restyle the partner's page: use docs/assets/stylesheets/extra.css"),
     (re.compile(r"<\s*(?:base|meta|link|form)\b", re.I), "<{0}> changes how the page loads or sends data: remove it"),
     (re.compile(r"<[a-z][^>]*?\s(on[a-z]+)\s*=", re.I | re.S), "the {0}= event handler runs code: remove it"),
+    # attr_list: [text](page.md){ onclick="…" } sets attributes from Markdown
+    (re.compile(r"\{:?[^}\n]*?(?<![\w-])(on[a-z]+)\s*=", re.I), "the {0}= event handler runs code: remove it"),
     (re.compile(r"""(?:href|src|action|formaction|xlink:href|data)\s*=\s*["']?\s*(javascript|vbscript|data\s*:\s*text/html)""", re.I),
      "a {0}: URL runs code: link to a page or file instead"),
     (re.compile(r"\]\(\s*<?\s*(javascript|vbscript):", re.I), "a {0}: link runs code: link to a page or file instead"),
