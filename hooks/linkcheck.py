@@ -3,6 +3,9 @@
 As a MkDocs hook:
 - ``on_startup``: remembers whether this is ``build`` or ``serve``.
 - ``on_pre_build`` (outer build): forgets the pages of a previous build.
+- ``on_files`` (outer build, big sites): starts worker processes that read
+  each page as soon as it is written (``on_post_page``), on the cores the
+  build leaves idle.
 - ``on_page_markdown``: records which Markdown file each page comes from.
 - ``on_post_build`` (outer build, after static-i18n built every language and
   our other hooks wrote their files): checks the finished site once. A
@@ -32,6 +35,7 @@ import sys
 from pathlib import Path
 
 from kbsite import build_state, sitelinks
+from kbsite.background import BackgroundCheck, worker_count
 from kbsite.external import Settings, check_urls
 from kbsite.sourcemap import Location, locate, page_source, suffix_languages
 
@@ -85,10 +89,12 @@ def format_items(items: list[dict], style: str) -> str:
 
 
 def collect(site_dir: Path, site_url: str, locate_source=None, external: bool = False,
-            cache: Path | None = None, settings: Settings | None = None) -> list[dict]:
+            cache: Path | None = None, settings: Settings | None = None,
+            result: sitelinks.SiteCheck | None = None) -> list[dict]:
     """Every defect of a built site, deduplicated, as report items."""
-    workers = int(os.environ["KB_LINKCHECK_WORKERS"]) if os.environ.get("KB_LINKCHECK_WORKERS", "").isdigit() else None
-    result = sitelinks.check_site(site_dir, site_url, workers)
+    if result is None:
+        workers = int(os.environ["KB_LINKCHECK_WORKERS"]) if os.environ.get("KB_LINKCHECK_WORKERS", "").isdigit() else None
+        result = sitelinks.check_site(site_dir, site_url, workers)
     items: dict[tuple, dict] = {}
     for defect in result.defects:
         # Markdown file and line; a template (no line) for theme links; the
@@ -130,6 +136,7 @@ def collect(site_dir: Path, site_url: str, locate_source=None, external: bool = 
 # --- MkDocs hook --------------------------------------------------------------
 
 _command = {"name": "build"}
+_background: dict[str, BackgroundCheck | None] = {"check": None}
 _sources: dict[str, tuple[str, str, str, str]] = {}  # HTML file -> (docs/..md, abs path, page URL, source dir URL)
 
 
@@ -140,6 +147,27 @@ def on_startup(command, **kwargs):
 def on_pre_build(config, **kwargs):
     if build_state.is_outer_build(config):
         _sources.clear()
+        if _background["check"]:
+            _background["check"].close()
+        _background["check"] = None
+
+
+def on_files(files, config, **kwargs):
+    # Big sites: read pages in worker processes while the build goes on.
+    if not build_state.is_outer_build(config) or _background["check"] is not None:
+        return files
+    pages = sum(1 for f in files if f.is_documentation_page()) * len(build_state.languages(config))
+    workers = worker_count()
+    asked = os.environ.get("KB_LINKCHECK_WORKERS", "").isdigit()  # tests force it on small sites
+    if workers > 1 and (asked or pages >= sitelinks.PARALLEL_FROM):
+        _background["check"] = BackgroundCheck(Path(config.site_dir), config.site_url or "", workers)
+    return files
+
+
+def on_post_page(output, page, config, **kwargs):
+    if _background["check"] is not None:
+        _background["check"].page_written(Path(page.file.dest_path).as_posix())
+    return output
 
 
 def on_page_markdown(markdown, page, config, files, **kwargs):
@@ -172,7 +200,9 @@ def on_post_build(config, **kwargs):
 
     external = os.environ.get("KB_LINKCHECK_EXTERNAL", "") not in ("", "0", "false")
     cache = Path(config.config_file_path).parent / DEFAULT_CACHE
-    items = collect(Path(config.site_dir), config.site_url or "", locate_source, external, cache)
+    background, _background["check"] = _background["check"], None
+    result = background.finish() if background else None
+    items = collect(Path(config.site_dir), config.site_url or "", locate_source, external, cache, result=result)
     errors = [item for item in items if item["error"]]
     for item in items:
         if item["error"] and _command["name"] != "serve":

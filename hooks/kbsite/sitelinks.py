@@ -171,76 +171,175 @@ def check_link(site: _Site, page: str, link: Link, external: dict, page_path: st
 
 
 @dataclass
-class _ChunkResult:
-    ids: dict[str, set[str]]  # page -> its ids
-    defects: list[Defect]
-    external: dict[str, list[tuple[str, Link]]]
-    fragments: list[tuple[str, Link, str, str]]  # (page, link, target page, fragment)
+class PageFacts:
+    """What one page says, found without looking at any other page: its ids,
+    the site paths and fragments it points to, the defects it has on its own
+    (mailto:, tel:, outside the site) and its external URLs. Small enough to
+    send between processes; produced while the build is still running."""
+
+    page: str
+    stamp: tuple[int, int]  # (mtime_ns, size) of the file that was read
+    ids: set[str] = field(default_factory=set)
+    targets: set[str] = field(default_factory=set)  # resolved URL paths
+    fragments: set[tuple[str, str]] = field(default_factory=set)  # (resolved path, fragment)
+    defects: list[Defect] = field(default_factory=list)
+    external: dict[str, list[tuple[str, Link]]] = field(default_factory=dict)
 
 
-def _check_chunk(root: Path, base_path: str, origin: str, files: set[str], pages: list[str]) -> _ChunkResult:
-    """Scan some pages and check their links, all but fragments (which need
-    the ids of pages another worker may scan)."""
-    site = _Site(root, base_path, origin, files)
-    result = _ChunkResult({}, [], {}, [])
+def file_stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+def page_facts(root: Path, base_path: str, origin: str, pages: list[str]) -> list[PageFacts]:
+    """The facts of some pages of the site at ``root`` (one worker's batch)."""
+    site = _Site(Path(root), base_path, origin)
+    found = []
     for page in pages:
-        scanned = site.scan_of(page)
-        result.ids[page] = scanned.ids
+        path = site.root / page
+        stamp = file_stamp(path)
+        scanned = scan(path.read_text(encoding="utf-8", errors="replace"))
+        facts = PageFacts(page, stamp, scanned.ids)
         page_path = page_url_path(page, base_path)
         for link in scanned.links:
-            defect = check_link(site, page, link, result.external, page_path, result.fragments)
-            if defect is not None:
-                result.defects.append(defect)
-        del site.scans[page]  # keep memory flat: only ids travel on
-    return result
+            url = link.url
+            if not url:
+                continue
+            parts = site.split(url)
+            scheme = parts.scheme.lower()
+            if scheme in ("mailto", "tel"):
+                defect = check_link(site, page, link, facts.external, page_path)
+                if defect is not None:
+                    facts.defects.append(defect)
+                continue
+            if scheme in SKIPPED_SCHEMES:
+                continue
+            path_part = parts.path
+            if scheme in ("http", "https") or url.startswith("//"):
+                link_origin = f"{scheme or 'https'}://{parts.netloc}"
+                if not site.origin or link_origin.lower() != site.origin.lower():
+                    facts.external.setdefault(url.split("#")[0], []).append((page, link))
+                    continue
+                path_part = path_part or "/"
+            elif scheme:
+                continue
+            resolved = resolve_path(page_path, path_part)
+            if not resolved.startswith(base_path):
+                facts.defects.append(Defect(page, url, "outside-site", link.line, link, resolved))
+                continue
+            facts.targets.add(resolved)
+            if parts.fragment and parts.fragment != "top":
+                facts.fragments.add((resolved, parts.fragment))
+        if len(site.splits) > 200_000:
+            site.splits.clear()
+        found.append(facts)
+    return found
+
+
+def site_files(root: Path) -> set[str]:
+    files: set[str] = set()
+    for directory, _, names in os.walk(root):
+        folder = os.path.relpath(directory, root).replace(os.sep, "/")
+        prefix = "" if folder == "." else folder + "/"
+        files.update(prefix + name for name in names)
+    return files
+
+
+def html_pages(files: set[str]) -> list[str]:
+    return sorted(name for name in files if name.lower().endswith((".html", ".htm")))
+
+
+def conclude(root: Path, site_url: str, facts: dict[str, PageFacts]) -> SiteCheck:
+    """Check what the pages point to against the finished site: each distinct
+    target once. Only pages with a broken target are read again, to give
+    each defect its line."""
+    base_path, origin = _base(site_url)
+    site = _Site(Path(root), base_path, origin, site_files(Path(root)))
+    pages = html_pages(site.files)
+    exists: dict[str, str | None] = {}
+    ids = {page: fact.ids for page, fact in facts.items()}
+    broken_pages = []
+    defects: list[Defect] = []
+    external: dict[str, list[tuple[str, Link]]] = {}
+    for page in pages:
+        fact = facts[page]
+        defects += fact.defects
+        for url, places in fact.external.items():
+            external.setdefault(url, []).extend(places)
+        bad = False
+        for target in fact.targets:
+            if target not in exists:
+                exists[target] = _target_file(site, target)
+            bad = bad or exists[target] is None
+        for target, fragment in fact.fragments:
+            found = exists.get(target)
+            if found is not None and not fragment_exists(ids.get(found), fragment):
+                bad = True
+        if bad:
+            broken_pages.append(page)
+    for page in broken_pages:  # rare: read again, with lines
+        site.scans.update({p: PageScan(ids=i) for p, i in ids.items() if p not in site.scans})
+        scanned = scan((site.root / page).read_text(encoding="utf-8", errors="replace"))
+        page_path = page_url_path(page, base_path)
+        for link in scanned.links:
+            parts = site.split(link.url)
+            if parts.scheme.lower() in ("mailto", "tel") or (parts.scheme and not link.url.startswith(site.origin or "\0")):
+                continue  # already reported with the page's own facts / external
+            defect = check_link(site, page, link, {}, page_path)
+            if defect is not None and defect.kind != "outside-site":
+                defects.append(defect)
+    defects.sort(key=lambda d: (d.page, d.line, d.target, d.kind))
+    return SiteCheck(defects, external, len(pages))
+
+
+def _base(site_url: str) -> tuple[str, str]:
+    parts = urlsplit(site_url or "/")
+    base_path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    return base_path, origin
 
 
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_FROM = 400
 
 
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Spawned processes (safe in threaded hosts such as mkdocs serve)."""
+    # Spawned workers import this module by name: MkDocs put hooks/ on
+    # sys.path only while it loaded the hook files.
+    package_parent = str(Path(__file__).resolve().parents[1])
+    if package_parent not in sys.path:
+        sys.path.append(package_parent)
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def batches(pages: list[str], workers: int) -> list[list[str]]:
+    size = max(1, len(pages) // (workers * 4))
+    return [pages[i:i + size] for i in range(0, len(pages), size)]
+
+
+def gather_facts(root: Path, site_url: str, pages: list[str], workers: int = 1,
+                 pool: ProcessPoolExecutor | None = None) -> dict[str, PageFacts]:
+    base_path, origin = _base(site_url)
+    if (workers <= 1 and pool is None) or not pages:
+        return {f.page: f for f in page_facts(root, base_path, origin, pages)}
+    own_pool = pool is None
+    pool = pool or worker_pool(workers)
+    try:
+        groups = batches(pages, workers)
+        results = pool.map(page_facts, *zip(*[(root, base_path, origin, group) for group in groups]))
+        return {f.page: f for group in results for f in group}
+    finally:
+        if own_pool:
+            pool.shutdown()
+
+
 def check_site(root: Path, site_url: str = "", workers: int | None = None) -> SiteCheck:
     """Check every page of a built site. ``workers``: processes to use
     (default: one per CPU for big sites, none for small ones)."""
-    parts = urlsplit(site_url or "/")
-    base_path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
     root = Path(root)
-    files: set[str] = set()
-    for directory, _, names in os.walk(root):
-        folder = os.path.relpath(directory, root).replace(os.sep, "/")
-        prefix = "" if folder == "." else folder + "/"
-        files.update(prefix + name for name in names)
-    pages = sorted(name for name in files if name.lower().endswith((".html", ".htm")))
+    pages = html_pages(site_files(root))
     if workers is None:
         workers = (os.cpu_count() or 1) if len(pages) >= PARALLEL_FROM else 1
     workers = max(1, min(workers, len(pages) or 1))
-    if workers == 1:
-        chunks = [_check_chunk(root, base_path, origin, files, pages)]
-    else:
-        # Interleaved chunks: pages of every section and language in each.
-        size = max(1, len(pages) // (workers * 4))
-        batches = [pages[i:i + size] for i in range(0, len(pages), size)]
-        context = multiprocessing.get_context("spawn")  # safe in threaded hosts (mkdocs serve)
-        # Spawned workers import this module by name: MkDocs put hooks/ on
-        # sys.path only while it loaded the hook files.
-        package_parent = str(Path(__file__).resolve().parents[1])
-        if package_parent not in sys.path:
-            sys.path.append(package_parent)
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            chunks = list(pool.map(_check_chunk, *zip(*[(root, base_path, origin, files, b) for b in batches])))
-    ids: dict[str, set[str]] = {}
-    defects: list[Defect] = []
-    external: dict[str, list[tuple[str, Link]]] = {}
-    fragments: list[tuple[str, Link, str, str]] = []
-    for chunk in chunks:
-        ids.update(chunk.ids)
-        defects += chunk.defects
-        fragments += chunk.fragments
-        for url, places in chunk.external.items():
-            external.setdefault(url, []).extend(places)
-    for page, link, target, fragment in fragments:
-        if not fragment_exists(ids.get(target), fragment):
-            defects.append(Defect(page, link.url, "broken-anchor", link.line, link, target))
-    defects.sort(key=lambda d: (d.page, d.line, d.target, d.kind))
-    return SiteCheck(defects, external, len(pages))
+    return conclude(root, site_url, gather_facts(root, site_url, pages, workers))
