@@ -256,3 +256,28 @@ def test_no_edit_link_without_a_repository(real_site):
     # Without KB_REPO_URL, MkDocs would write a relative "edit/main/docs/…" link, broken everywhere.
     for url in ("/", "/en/", "/histoires/nors/", "/en/histoires/nors/"):
         assert real_site.build.html(url).select('a[rel="edit"]') == [], url
+
+
+def test_front_matter_annotations_point_at_the_field_lines():
+    result = subprocess.run(
+        [sys.executable, "-c",
+         "import sys; sys.path.insert(0, 'tools'); import content, pathlib;"
+         f"content.DOCS = pathlib.Path({str(FIXTURES / 'frontmatter_errors')!r});"
+         "content.ROOT = content.DOCS.parent; sys.exit(content.main(['check', '--format', 'github']))"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 1
+    where = {re.match(r"::error file=([^,:]+)(?:,line=(\d+))?::([^:]+):", line).groups()
+             for line in result.stdout.splitlines()}
+    assert {
+        ("frontmatter_errors/erreurs.md", "3", "descripton"),
+        ("frontmatter_errors/erreurs.md", "4", "type"),
+        ("frontmatter_errors/erreurs.md", "6", "topics[2]"),
+        ("frontmatter_errors/erreurs.md", "8", "sources[1]"),
+        ("frontmatter_errors/erreurs.md", "9", "sources[1].date"),
+        ("frontmatter_errors/erreurs.md", "10", "last_reviewed"),
+        ("frontmatter_errors/erreurs.md", None, "description"),
+        ("frontmatter_errors/yaml.md", "3", "front matter"),
+        ("frontmatter_errors/erreurs.en.md", "3", "description"),
+    } <= where
+    assert len(where) == len(EXPECTED_PROBLEMS)

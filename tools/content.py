@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -83,7 +84,12 @@ def check(args) -> int:
         shown = path.relative_to(ROOT).as_posix()
         text = path.read_text(encoding="utf-8")
         for problem in frontmatter.check_page(shown, text, schema, today()):
-            lines.append((problem.file, None, f"{problem.field}: {problem.message}"))
+            if problem.field == "front matter":
+                at = re.search(r"at line (\d+)", problem.message)
+                line = int(at.group(1)) if at else 1
+            else:
+                line = frontmatter.field_line(text, problem.field)
+            lines.append((problem.file, line, f"{problem.field}: {problem.message}"))
         _, body, first = frontmatter.split(text)
         for unsafe in safehtml.find_unsafe(body, first):
             lines.append((shown, unsafe.line, f"html: {unsafe.message}"))

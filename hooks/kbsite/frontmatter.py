@@ -217,3 +217,36 @@ def next_review(data: dict) -> dt.date | None:
         except ValueError:
             continue
     return None
+
+
+def field_line(text: str, field: str) -> int | None:
+    """The file line where a front matter field is written, for annotations:
+    "title" -> the `title:` line; "sources[2].date" -> the `date:` line of the
+    second source (or the item's first line). None when it is not written."""
+    raw, _, _ = split(text)
+    if raw is None:
+        return None
+    lines = raw.split("\n")
+    top, _, rest = field.partition(".")
+    name, _, index = top.partition("[")
+    start = next((i for i, line in enumerate(lines) if re.match(rf"{re.escape(name)}\s*:", line)), None)
+    if start is None:
+        return None
+    if not index:
+        return start + 2  # the front matter starts on line 2
+    wanted, seen = int(index.rstrip("]")), 0
+    for i in range(start + 1, len(lines)):
+        line = lines[i]
+        if line and not line[0].isspace() and not line.startswith("-"):
+            break  # the next top-level field
+        if re.match(r"\s*-\s", line) or line.strip() == "-":
+            seen += 1
+            if seen == wanted:
+                key = rest.split(".")[0].split("[")[0]
+                for j in range(i, len(lines)):
+                    if j > i and (re.match(r"\s*-\s", lines[j]) or (lines[j] and not lines[j][0].isspace())):
+                        break
+                    if key and re.match(rf"\s*(?:-\s+)?{re.escape(key)}\s*:", lines[j]):
+                        return j + 2
+                return i + 2
+    return start + 2
