@@ -127,11 +127,8 @@ def _check_target(site: _Site, path: str) -> tuple[str | None, str]:
     return result
 
 
-def check_link(site: _Site, page: str, link: Link, external: dict, page_path: str = "",
-               fragments: list | None = None) -> Defect | None:
-    """The defect of one link, if any. Fragments are checked here, unless
-    ``fragments`` is given: then (page, link, target, fragment) is appended
-    to it, to be checked once every page's ids are known."""
+def check_link(site: _Site, page: str, link: Link, external: dict, page_path: str = "") -> Defect | None:
+    """The defect of one link, if any (fragments checked against the target's ids)."""
     url = link.url
     if not url:
         return None
@@ -160,9 +157,6 @@ def check_link(site: _Site, page: str, link: Link, external: dict, page_path: st
     if kind is not None:
         return Defect(page, link.url, kind, link.line, link, target)
     if not parts.fragment or parts.fragment == "top":
-        return None
-    if fragments is not None:
-        fragments.append((page, link, target, parts.fragment))
         return None
     scanned = site.scan_of(target)
     if fragment_exists(scanned.ids if scanned else None, parts.fragment):
