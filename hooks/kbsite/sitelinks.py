@@ -127,8 +127,10 @@ def _check_target(site: _Site, path: str) -> tuple[str | None, str]:
     return result
 
 
-def check_link(site: _Site, page: str, link: Link, external: dict, page_path: str = "") -> Defect | None:
-    """The defect of one link, if any (fragments checked against the target's ids)."""
+def classify(site: _Site, page: str, link: Link, external: dict, page_path: str):
+    """What a link is, without looking at other pages: a Defect of its own
+    (mailto:, tel:, outside the site), None (nothing to check here; external
+    URLs are added to ``external``), or (resolved site path, fragment)."""
     url = link.url
     if not url:
         return None
@@ -153,13 +155,24 @@ def check_link(site: _Site, page: str, link: Link, external: dict, page_path: st
     elif scheme:
         return None  # other schemes (ftp:, sms:…) are not ours to check
     resolved = resolve_path(page_path or page_url_path(page, site.base_path), path)
+    if not resolved.startswith(site.base_path):
+        return Defect(page, url, "outside-site", link.line, link, resolved)
+    return resolved, ("" if parts.fragment == "top" else parts.fragment)
+
+
+def check_link(site: _Site, page: str, link: Link, external: dict, page_path: str = "") -> Defect | None:
+    """The defect of one link, if any (fragments checked against the target's ids)."""
+    found = classify(site, page, link, external, page_path)
+    if not isinstance(found, tuple):
+        return found
+    resolved, fragment = found
     kind, target = _check_target(site, resolved)
     if kind is not None:
         return Defect(page, link.url, kind, link.line, link, target)
-    if not parts.fragment or parts.fragment == "top":
+    if not fragment:
         return None
     scanned = site.scan_of(target)
-    if fragment_exists(scanned.ids if scanned else None, parts.fragment):
+    if fragment_exists(scanned.ids if scanned else None, fragment):
         return None
     return Defect(page, link.url, "broken-anchor", link.line, link, target)
 
@@ -196,34 +209,13 @@ def page_facts(root: Path, base_path: str, origin: str, pages: list[str]) -> lis
         facts = PageFacts(page, stamp, scanned.ids)
         page_path = page_url_path(page, base_path)
         for link in scanned.links:
-            url = link.url
-            if not url:
-                continue
-            parts = site.split(url)
-            scheme = parts.scheme.lower()
-            if scheme in ("mailto", "tel"):
-                defect = check_link(site, page, link, facts.external, page_path)
-                if defect is not None:
-                    facts.defects.append(defect)
-                continue
-            if scheme in SKIPPED_SCHEMES:
-                continue
-            path_part = parts.path
-            if scheme in ("http", "https") or url.startswith("//"):
-                link_origin = f"{scheme or 'https'}://{parts.netloc}"
-                if not site.origin or link_origin.lower() != site.origin.lower():
-                    facts.external.setdefault(url.split("#")[0], []).append((page, link))
-                    continue
-                path_part = path_part or "/"
-            elif scheme:
-                continue
-            resolved = resolve_path(page_path, path_part)
-            if not resolved.startswith(base_path):
-                facts.defects.append(Defect(page, url, "outside-site", link.line, link, resolved))
-                continue
-            facts.targets.add(resolved)
-            if parts.fragment and parts.fragment != "top":
-                facts.fragments.add((resolved, parts.fragment))
+            what = classify(site, page, link, facts.external, page_path)
+            if isinstance(what, Defect):
+                facts.defects.append(what)
+            elif what is not None:
+                facts.targets.add(what[0])
+                if what[1]:
+                    facts.fragments.add(what)
         if len(site.splits) > 200_000:
             site.splits.clear()
         found.append(facts)
@@ -276,11 +268,11 @@ def conclude(root: Path, site_url: str, facts: dict[str, PageFacts]) -> SiteChec
         scanned = scan((site.root / page).read_text(encoding="utf-8", errors="replace"))
         page_path = page_url_path(page, base_path)
         for link in scanned.links:
-            parts = site.split(link.url)
-            if parts.scheme.lower() in ("mailto", "tel") or (parts.scheme and not link.url.startswith(site.origin or "\0")):
-                continue  # already reported with the page's own facts / external
+            found = classify(site, page, link, {}, page_path)
+            if not isinstance(found, tuple):
+                continue  # own defects and external URLs are already in the facts
             defect = check_link(site, page, link, {}, page_path)
-            if defect is not None and defect.kind != "outside-site":
+            if defect is not None:
                 defects.append(defect)
     defects.sort(key=lambda d: (d.page, d.line, d.target, d.kind))
     return SiteCheck(defects, external, len(pages))
