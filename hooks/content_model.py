@@ -18,8 +18,6 @@ kbsite.translations; this module only adapts it to MkDocs.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -29,12 +27,6 @@ from kbsite import build_state, content, frontmatter, indexes, safehtml
 
 log = get_plugin_logger("content_model")
 _state: dict = {"command": "build", "vocabulary": {}, "catalogue": []}
-
-
-def today() -> dt.date:
-    """The build's date; KB_TODAY=YYYY-MM-DD pins it (tests, reproducible builds)."""
-    pinned = os.environ.get("KB_TODAY")
-    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
 
 
 def shown_path(path: Path, config) -> str:
@@ -51,7 +43,7 @@ def check_docs(docs: Path, config) -> list[str]:
     for path in sorted(docs.rglob("*.md")):
         shown = shown_path(path, config)
         text = path.read_text(encoding="utf-8")
-        problems += [str(p) for p in frontmatter.check_page(shown, text, schema, today())]
+        problems += [str(p) for p in frontmatter.check_page(shown, text, schema, content.today())]
         _, body, first_line = frontmatter.split(text)
         problems += [f"{shown}:{u.line}: html: {u.message}" for u in safehtml.find_unsafe(body, first_line)]
     return problems
@@ -87,7 +79,7 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     language = build_state.current_language(config)
     default = build_state.languages(config)[0].code
     info = content.page_info(page.meta, page.file.src_uri, Path(config.docs_dir), language, default,
-                             _state["vocabulary"], today())
+                             _state["vocabulary"], content.today())
     page.meta["kb"] = info
     return indexes.fill(markdown, page.file.src_uri, language, _state["catalogue"], _state["vocabulary"])
 
@@ -96,7 +88,7 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 def on_post_build(config, **kwargs):
     if not build_state.is_outer_build(config):
         return
-    overdue = content.overdue_pages(Path(config.docs_dir), today())
+    overdue = content.overdue_pages(Path(config.docs_dir), content.today())
     if overdue:
         log.info(f"{len(overdue)} page(s) past their review date (python3 dev.py report):")
         for path, due in overdue:

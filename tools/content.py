@@ -9,9 +9,7 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -25,11 +23,6 @@ DOCS = ROOT / "docs"
 FOLDERS = {"guide": "guides", "toolkit": "outils", "story": "histoires", "practice": "pratiques",
            "event": "evenements", "reference": "references"}
 PLACEHOLDER = {"fr": "À compléter", "en": "To be completed"}
-
-
-def today() -> dt.date:
-    pinned = os.environ.get("KB_TODAY")
-    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
 
 
 def page_text(language: str, page_type: str, title: str, reviewed: str, stamp: str | None = None) -> str:
@@ -67,7 +60,7 @@ def new(args) -> int:
             return 1
     french.parent.mkdir(parents=True, exist_ok=True)
     title = args.title or args.slug.replace("-", " ").capitalize()
-    reviewed = today().isoformat()
+    reviewed = content.today().isoformat()
     french.write_text(page_text("fr", args.type, title, reviewed), encoding="utf-8")
     stamp = translations.fingerprint(french.read_text(encoding="utf-8"))
     english.write_text(page_text("en", args.type, args.title_en or title, reviewed, stamp), encoding="utf-8")
@@ -83,7 +76,7 @@ def check(args) -> int:
     for path in sorted(DOCS.rglob("*.md")):
         shown = path.relative_to(ROOT).as_posix()
         text = path.read_text(encoding="utf-8")
-        for problem in frontmatter.check_page(shown, text, schema, today()):
+        for problem in frontmatter.check_page(shown, text, schema, content.today()):
             if problem.field == "front matter":
                 at = re.search(r"at line (\d+)", problem.message)
                 line = int(at.group(1)) if at else 1
@@ -116,7 +109,7 @@ def parity(args) -> int:
 
 
 def report(args) -> int:
-    overdue = content.overdue_pages(DOCS, today())
+    overdue = content.overdue_pages(DOCS, content.today())
     print(f"Pages past their review date: {len(overdue)}")
     for path, due in overdue:
         print(f"  {path}: review due {due.isoformat()}")
