@@ -23,7 +23,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
-from kbsite import build_state, content, frontmatter, indexes, safehtml
+from kbsite import build_state, content, frontmatter, indexes
 
 log = get_plugin_logger("content_model")
 _state: dict = {"command": "build", "vocabulary": {}, "catalogue": []}
@@ -34,19 +34,6 @@ def shown_path(path: Path, config) -> str:
         return path.relative_to(Path(config.config_file_path).parent).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def check_docs(docs: Path, config) -> list[str]:
-    """Every problem of every page, as ``docs/<file>.md[:line]: <field>: <message>``."""
-    schema = frontmatter.load_schema()
-    problems = [str(p) for p in frontmatter.vocabulary_problems(schema, _state["vocabulary"])]
-    for path in sorted(docs.rglob("*.md")):
-        shown = shown_path(path, config)
-        text = path.read_text(encoding="utf-8")
-        problems += [str(p) for p in frontmatter.check_page(shown, text, schema, content.today())]
-        _, body, first_line = frontmatter.split(text)
-        problems += [f"{shown}:{u.line}: html: {u.message}" for u in safehtml.find_unsafe(body, first_line)]
-    return problems
 
 
 def on_startup(command, **kwargs):
@@ -66,7 +53,8 @@ def on_pre_build(config, **kwargs):
         return
     _state["vocabulary"] = frontmatter.load_vocabulary()
     docs = Path(config.docs_dir)
-    problems = check_docs(docs, config)
+    problems = [str(r) for r in content.check_docs(docs, lambda path: shown_path(path, config),
+                                                  _state["vocabulary"], content.today())]
     for problem in problems:
         log.error(problem)
     if problems:

@@ -239,14 +239,19 @@ def test_scaffold_creates_a_valid_page_pair_and_refuses_to_overwrite():
             path.unlink(missing_ok=True)
 
 
-def test_check_command_prints_github_annotations(tmp_path, monkeypatch):
-    result = subprocess.run(
+def check_fixture_for_github(name: str) -> subprocess.CompletedProcess:
+    """`dev.py check --format github` over a fixture tree instead of docs/."""
+    return subprocess.run(
         [sys.executable, "-c",
          "import sys; sys.path.insert(0, 'tools'); import content, pathlib;"
-         f"content.DOCS = pathlib.Path({str(FIXTURES / 'unsafe_html')!r});"
+         f"content.DOCS = pathlib.Path({str(FIXTURES / name)!r});"
          "content.ROOT = content.DOCS.parent; sys.exit(content.main(['check', '--format', 'github']))"],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
+
+
+def test_check_command_prints_github_annotations():
+    result = check_fixture_for_github("unsafe_html")
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert "::error file=unsafe_html/page.md,line=17::html: <script> runs code: remove it (the site adds its own scripts)" in lines
@@ -260,13 +265,7 @@ def test_no_edit_link_without_a_repository(real_site):
 
 
 def test_front_matter_annotations_point_at_the_field_lines():
-    result = subprocess.run(
-        [sys.executable, "-c",
-         "import sys; sys.path.insert(0, 'tools'); import content, pathlib;"
-         f"content.DOCS = pathlib.Path({str(FIXTURES / 'frontmatter_errors')!r});"
-         "content.ROOT = content.DOCS.parent; sys.exit(content.main(['check', '--format', 'github']))"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )
+    result = check_fixture_for_github("frontmatter_errors")
     assert result.returncode == 1
     where = {re.match(r"::error file=([^,:]+)(?:,line=(\d+))?::([^:]+):", line).groups()
              for line in result.stdout.splitlines()}

@@ -55,13 +55,15 @@ DIRECTORY_ONLY = {
     "docs/index.md:21: broken-link: guides/materiel/?x=1",
     "docs/index.md:22: broken-link: guides/materiel",
 }
-
-
-@pytest.mark.parametrize(
+# Both url styles, each with the defects it must report.
+URL_STYLES = pytest.mark.parametrize(
     "extra, expected",
     [("use_directory_urls: false\n", EXPECTED | DIRECTORY_ONLY), ("", EXPECTED)],
     ids=["file-urls", "directory-urls"],
 )
+
+
+@URL_STYLES
 def test_same_defects_with_either_url_style_and_a_sub_path(build_fixture, extra, expected):
     build = build_defects(build_fixture, site_url="http://127.0.0.1:8000/kb/", extra=extra)
     assert build.returncode != 0
@@ -117,11 +119,7 @@ def test_standalone_github_format_and_clean_exit(build_fixture, fixture_site):
     assert clean.returncode == 0 and clean.stdout == ""
 
 
-@pytest.mark.parametrize(
-    "extra, expected",
-    [("use_directory_urls: false\n", EXPECTED | DIRECTORY_ONLY), ("", EXPECTED)],
-    ids=["file-urls", "directory-urls"],
-)
+@URL_STYLES
 def test_standalone_with_docs_dir_reports_markdown_lines_like_the_build(build_fixture, extra, expected):
     build = build_defects(build_fixture, site_url="http://127.0.0.1:8000/kb/", extra=extra)
     workdir = build.site_dir.parent

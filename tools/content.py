@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from kbsite import content, frontmatter, safehtml, translations  # noqa: E402
+from kbsite import content, frontmatter, translations  # noqa: E402
 
 DOCS = ROOT / "docs"
 FOLDERS = {"guide": "guides", "toolkit": "outils", "story": "histoires", "practice": "pratiques",
@@ -70,31 +69,17 @@ def new(args) -> int:
 
 
 def check(args) -> int:
-    schema = frontmatter.load_schema()
-    problems = list(frontmatter.vocabulary_problems(schema, frontmatter.load_vocabulary()))
-    lines = []
-    for path in sorted(DOCS.rglob("*.md")):
-        shown = path.relative_to(ROOT).as_posix()
-        text = path.read_text(encoding="utf-8")
-        for problem in frontmatter.check_page(shown, text, schema, content.today()):
-            if problem.field == "front matter":
-                at = re.search(r"at line (\d+)", problem.message)
-                line = int(at.group(1)) if at else 1
-            else:
-                line = frontmatter.field_line(text, problem.field)
-            lines.append((problem.file, line, f"{problem.field}: {problem.message}"))
-        _, body, first = frontmatter.split(text)
-        for unsafe in safehtml.find_unsafe(body, first):
-            lines.append((shown, unsafe.line, f"html: {unsafe.message}"))
-    lines = [(p.file, None, f"{p.field}: {p.message}") for p in problems] + lines
-    for file, line, message in lines:
+    reports = content.check_docs(DOCS, lambda path: path.relative_to(ROOT).as_posix(),
+                                 frontmatter.load_vocabulary(), content.today())
+    for report in reports:
+        line = f",line={report.line}" if report.line else ""
         if args.format == "github":
-            print(f"::error file={file}{f',line={line}' if line else ''}::{message}")
+            print(f"::error file={report.file}{line}::{report.message}")
         else:
-            print(f"{file}{f':{line}' if line else ''}: {message}")
+            print(f"{report.file}{f':{report.line}' if report.line else ''}: {report.message}")
     if args.format == "text":
-        print(f"{len(lines)} problem(s)" if lines else "every page is valid")
-    return 1 if lines else 0
+        print(f"{len(reports)} problem(s)" if reports else "every page is valid")
+    return 1 if reports else 0
 
 
 def parity(args) -> int:

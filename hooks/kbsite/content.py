@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import frontmatter, translations
+from . import frontmatter, safehtml, translations
 
 MONTHS = {
     "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -158,3 +159,37 @@ def overdue_pages(docs: Path, today: dt.date) -> list[tuple[str, dt.date]]:
         if due and due < today:
             found.append((f"docs/{path.relative_to(docs).as_posix()}", due))
     return found
+
+
+@dataclass(frozen=True)
+class Report:
+    """One problem of one page. ``line`` is where it is written, when known."""
+
+    file: str
+    message: str  # "<field>: <what is wrong>" or "html: <what is wrong>"
+    line: int | None = None
+    html: bool = False
+
+    def __str__(self) -> str:
+        # The build's format: front matter by field, raw HTML by line.
+        return f"{self.file}:{self.line}: {self.message}" if self.html else f"{self.file}: {self.message}"
+
+
+def check_docs(docs: Path, shown, vocabulary: dict, today: dt.date) -> list[Report]:
+    """Every front matter and raw HTML problem of every page of ``docs``
+    (``shown(path)`` names a file for the editor), vocabulary problems first."""
+    schema = frontmatter.load_schema()
+    reports = [Report(p.file, f"{p.field}: {p.message}") for p in frontmatter.vocabulary_problems(schema, vocabulary)]
+    for path in sorted(docs.rglob("*.md")):
+        name = shown(path)
+        text = path.read_text(encoding="utf-8")
+        for problem in frontmatter.check_page(name, text, schema, today):
+            if problem.field == "front matter":
+                at = re.search(r"at line (\d+)", problem.message)
+                line = int(at.group(1)) if at else 1
+            else:
+                line = frontmatter.field_line(text, problem.field)
+            reports.append(Report(problem.file, f"{problem.field}: {problem.message}", line))
+        _, body, first_line = frontmatter.split(text)
+        reports += [Report(name, f"html: {u.message}", u.line, html=True) for u in safehtml.find_unsafe(body, first_line)]
+    return reports
