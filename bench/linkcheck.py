@@ -50,6 +50,8 @@ def write_config(workdir: Path, docs: Path, site: Path, with_linkcheck: bool) ->
     config.write_text(
         f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nsite_dir: {site}\n"
         f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n"
+        # The real site's navigation order names pages the generated site does not have.
+        "extra:\n  kb_nav_order: []\n"
         "hooks:\n" + "".join(f"  - {hook}\n" for hook in hooks),
         encoding="utf-8",
     )

@@ -151,3 +151,21 @@ def test_no_request_leaves_the_site_and_no_cookie_is_set(real_site, recorded_pag
     assert recorded_page.hosts() == {"127.0.0.1"}
     assert recorded_page.context.cookies() == []
     assert not [url for url in recorded_page.requests if re.search(r"fonts\.(googleapis|gstatic)", url)]
+
+
+@pytest.mark.parametrize("url, text, definition", [
+    ("guides/guide-tuo/", "TUO", "trouble lié à l'utilisation des opioïdes"),
+    ("en/guides/guide-tuo/", "OUD", "opioid use disorder"),
+])
+def test_tapping_an_abbreviation_shows_its_definition_on_a_phone(real_site, browser, url, text, definition):
+    context = browser.new_context(has_touch=True, is_mobile=True, viewport={"width": 390, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(real_site.base_url + url)
+        abbr = page.locator("article abbr", has_text=text).first
+        assert abbr.get_attribute("title") is None or definition in abbr.get_attribute("title")
+        abbr.tap()
+        tooltip = page.locator(".md-tooltip2", has_text=definition)
+        tooltip.wait_for(state="visible", timeout=5000)
+    finally:
+        context.close()

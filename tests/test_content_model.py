@@ -14,7 +14,7 @@ import pytest
 from conftest import FIXTURES, ROOT, run_build
 
 sys.path.insert(0, str(ROOT / "hooks"))
-from kbsite import frontmatter, translations  # noqa: E402
+from kbsite import content, frontmatter, translations  # noqa: E402
 
 TODAY = {"KB_TODAY": "2026-11-25"}
 PROBLEM = re.compile(r"ERROR\s+-\s+content_model: (.+)$", re.M)
@@ -89,6 +89,37 @@ def test_every_real_page_validates():
 
 
 # --- Safe HTML -------------------------------------------------------------------
+
+CITED_PAGE = """---
+title: "Page {n}"
+description: "Une page d'essai qui cite un document, pour vérifier que la citation est la même partout."
+type: guide
+audience: [frontline]
+topics: [training]
+sources:
+  - title: "Le même document"
+    publisher: "Éditeur"
+    date: {date}
+    note: "{note}"
+last_reviewed: 2026-11-01
+review_every: 12
+---
+
+# Page {n}
+"""
+
+
+def test_a_source_cited_twice_must_be_the_same_source(tmp_path):
+    (tmp_path / "a.md").write_text(CITED_PAGE.format(n=1, date="2014", note="Note A"), encoding="utf-8")
+    (tmp_path / "b.md").write_text(CITED_PAGE.format(n=2, date="n.d.", note="Note B"), encoding="utf-8")
+    (tmp_path / "c.md").write_text(CITED_PAGE.format(n=3, date="2014", note="Notes may differ"), encoding="utf-8")
+    reports = content.check_docs(tmp_path, lambda path: f"docs/{path.name}", frontmatter.load_vocabulary(),
+                                 content.today())
+    assert [str(r) for r in reports] == [
+        "docs/b.md: sources: 'Le même document' has date 'n.d.' here but '2014' in docs/a.md; a source must be "
+        "cited with the same publisher, authors, date, url and doi on every page"]
+    assert reports[0].line == 7
+
 
 def test_unsafe_html_fails_the_build_with_file_and_line(tmp_path):
     build = build_with("unsafe_html", tmp_path)

@@ -180,6 +180,7 @@ def check_docs(docs: Path, shown, vocabulary: dict, today: dt.date) -> list[Repo
     (``shown(path)`` names a file for the editor), vocabulary problems first."""
     schema = frontmatter.load_schema()
     reports = [Report(p.file, f"{p.field}: {p.message}") for p in frontmatter.vocabulary_problems(schema, vocabulary)]
+    cited: dict[str, tuple[str, dict]] = {}
     for path in sorted(docs.rglob("*.md")):
         name = shown(path)
         text = path.read_text(encoding="utf-8")
@@ -192,4 +193,33 @@ def check_docs(docs: Path, shown, vocabulary: dict, today: dt.date) -> list[Repo
             reports.append(Report(problem.file, f"{problem.field}: {problem.message}", line))
         _, body, first_line = frontmatter.split(text)
         reports += [Report(name, f"html: {u.message}", u.line, html=True) for u in safehtml.find_unsafe(body, first_line)]
+        reports += _citation_problems(name, text, cited)
+    return reports
+
+
+CITATION_FIELDS = ("publisher", "authors", "date", "url", "doi")
+
+
+def _citation_problems(name: str, text: str, cited: dict) -> list[Report]:
+    """A source cited on several pages must be the same source everywhere: same
+    publisher, authors, date, url and doi for the same title (notes may differ,
+    e.g. translated). ``cited`` maps a title to its first citation."""
+    try:
+        data = frontmatter.read(text)
+    except Exception:
+        return []  # already reported as a front matter problem
+    reports = []
+    for item in data.get("sources") or []:
+        if not isinstance(item, dict) or not item.get("title"):
+            continue
+        title = " ".join(str(item["title"]).split())
+        facts = {field: str(item.get(field) or "") for field in CITATION_FIELDS}
+        first = cited.setdefault(title, (name, facts))
+        differing = [field for field in CITATION_FIELDS if first[1][field] != facts[field]]
+        if differing:
+            field = differing[0]
+            reports.append(Report(name, f"sources: {title[:60]!r} has {field} {facts[field] or '(none)'!r} here but "
+                                        f"{first[1][field] or '(none)'!r} in {first[0]}; a source must be cited with the "
+                                        "same publisher, authors, date, url and doi on every page",
+                                  frontmatter.field_line(text, "sources")))
     return reports

@@ -2,11 +2,11 @@
 
 An index page is an ordinary Markdown page holding a marker line:
 
-    <!-- kb:index topics -->      (or: <!-- kb:index types -->)
+    <!-- kb:index topics -->   (or types, or sources)
 
 which is replaced, in each language build, by the list of pages per topic or
-type, written as Markdown links to the pages' files, so the link checker
-checks them like any other link.
+type (or every source with the pages that cite it), written as Markdown links
+to the pages' files, so the link checker checks them like any other link.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import frontmatter
+from . import content, frontmatter
 
-MARKER = re.compile(r"^<!--\s*kb:index\s+(topics|types)\s*-->\s*$", re.M)
+MARKER = re.compile(r"^<!--\s*kb:index\s+(topics|types|sources)\s*-->\s*$", re.M)
 
 
 @dataclass
@@ -27,6 +27,7 @@ class Entry:
     translated: dict[str, bool] = field(default_factory=dict)
     type: str | None = None
     topics: list[str] = field(default_factory=list)
+    sources: dict[str, list[dict]] = field(default_factory=dict)  # language -> front matter sources
 
 
 def catalogue(docs: Path, languages: list[str]) -> list[Entry]:
@@ -43,18 +44,26 @@ def catalogue(docs: Path, languages: list[str]) -> list[Entry]:
             continue
         entry = Entry(relative, {default: str(data.get("title") or relative)}, {default: True},
                       data.get("type"), list(data.get("topics") or []))
+        entry.sources[default] = _source_list(data)
         for code in others:
             translation = path.with_name(path.name[:-3] + f".{code}.md")
-            title = entry.titles[default]
+            title, sources = entry.titles[default], entry.sources[default]
             if translation.is_file():
                 try:
-                    title = str(frontmatter.read(translation.read_text(encoding="utf-8")).get("title") or title)
+                    translated = frontmatter.read(translation.read_text(encoding="utf-8"))
+                    title = str(translated.get("title") or title)
+                    sources = _source_list(translated)
                 except Exception:
                     pass
             entry.titles[code] = title
+            entry.sources[code] = sources
             entry.translated[code] = translation.is_file()
         entries.append(entry)
     return entries
+
+
+def _source_list(data: dict) -> list[dict]:
+    return [item for item in (data.get("sources") or []) if isinstance(item, dict) and item.get("title")]
 
 
 def _relative(from_file: str, to_file: str) -> str:
@@ -68,6 +77,34 @@ def _relative(from_file: str, to_file: str) -> str:
 
 
 UNTRANSLATED = {"en": " (in French)", "fr": " (en anglais)"}
+USED_IN = {"fr": "Utilisé dans", "en": "Used in"}
+
+
+def source_listing(index_file: str, language: str, entries: list[Entry]) -> str:
+    """Every distinct source (same title and date) with the pages that cite it."""
+    index_french = re.sub(rf"\.{language}\.md$", ".md", index_file)
+    cited: dict[tuple[str, str], tuple[dict, list[Entry]]] = {}
+    for entry in entries:
+        for item in entry.sources.get(language, []):
+            key = (str(item["title"]).strip(), str(item.get("date", "n.d.")))
+            cited.setdefault(key, (item, []))[1].append(entry)
+    lines = []
+    for (title, _), (item, pages) in sorted(cited.items(), key=lambda kv: (kv[0][0].casefold(), kv[0][1])):
+        by = item.get("authors") or item.get("publisher") or ""
+        publisher = item.get("publisher") if item.get("authors") else ""
+        marked = f"*{title}*" + (f"{{ lang={item['language']} }}" if item.get("language") not in (None, language) else "")
+        credit = ", ".join([str(part).rstrip(".") for part in (by, publisher) if part]
+                           + [content.format_date(item.get("date", "n.d."), language)])
+        text = f"{marked}. {credit}" + ("" if credit.endswith(".") else ".")
+        if item.get("doi"):
+            text += f" <https://doi.org/{item['doi']}>"
+        elif item.get("url"):
+            text += f" <{item['url']}>"
+        used = ", ".join(f"[{page.titles[language]}]({_relative(index_french, page.path)})"
+                         for page in sorted(pages, key=lambda p: p.titles[language].casefold()))
+        label = USED_IN.get(language, USED_IN["en"]) + (" :" if language == "fr" else ":")
+        lines += [f"- {text}", "", f"    {label} {used}", ""]
+    return "\n".join(lines)
 
 
 def listing(kind: str, index_file: str, language: str, entries: list[Entry], vocabulary: dict) -> str:
@@ -91,4 +128,5 @@ def listing(kind: str, index_file: str, language: str, entries: list[Entry], voc
 def fill(markdown: str, src_uri: str, language: str, entries: list[Entry], vocabulary: dict) -> str:
     if "kb:index" not in markdown:
         return markdown
-    return MARKER.sub(lambda m: listing(m.group(1), src_uri, language, entries, vocabulary), markdown)
+    return MARKER.sub(lambda m: source_listing(src_uri, language, entries) if m.group(1) == "sources"
+                      else listing(m.group(1), src_uri, language, entries, vocabulary), markdown)
