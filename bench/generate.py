@@ -51,7 +51,7 @@ def page_text(path: str, lang: str, paths: list[str], rng: random.Random) -> str
         "audience: [frontline]",
         f"topics: [{['overdose', 'naloxone', 'safer-supply', 'peer-work', 'covid-19'][number % 5]}]",
         "sources:",
-        "  - title: Benchmark source",
+        f"  - title: Benchmark source {number}",  # one source per page (a source has one URL site-wide)
         "    publisher: Benchmark publisher",
         "    date: 2021-04-12",
         f"    url: https://example.org/source/page-{number}",

@@ -61,7 +61,10 @@ def test_hreflang_links_point_to_the_pages_own_counterparts(bilingual, url):
 def test_only_our_hreflang_links_are_in_the_head(bilingual):
     # Material would add site-level alternates ("/" and "/en/") on every page.
     page = bilingual.html("guides/materiel/")
-    assert len(page.select('link[rel="alternate"]')) == 3
+    assert len(page.select('link[rel="alternate"][hreflang]')) == 3
+    # The only other alternate is the oEmbed document (hooks/embed.py).
+    others = page.select('link[rel="alternate"]:not([hreflang])')
+    assert [link["type"] for link in others] == ["application/json+oembed"]
 
 
 @pytest.mark.parametrize("url", BILINGUAL_PAGES)

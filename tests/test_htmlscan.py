@@ -99,3 +99,29 @@ def test_parallel_check_finds_what_the_serial_check_finds(build_fixture):
     assert [(d.page, d.target, d.kind, d.line) for d in parallel.defects] == \
         [(d.page, d.target, d.kind, d.line) for d in serial.defects]
     assert sorted(parallel.external) == sorted(serial.external)
+
+
+def test_links_resolve_against_the_base_href(tmp_path):
+    """A page with <base href> (like the embed variants): its relative links are
+    checked as if on the base page, and the base itself against the page's own
+    address."""
+    (tmp_path / "guide").mkdir()
+    (tmp_path / "guide" / "index.html").write_text('<h2 id="a">A</h2>', encoding="utf-8")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "index.html").write_text("<p>other</p>", encoding="utf-8")
+    (tmp_path / "copy" / "guide").mkdir(parents=True)
+    (tmp_path / "copy" / "guide" / "index.html").write_text(
+        '<base href="../../guide/" target="_top">\n<a href="#a">a</a>\n<a href="../other/">ok</a>\n'
+        '<a href="../missing/">broken</a>\n<a href="#nope">no id</a>\n', encoding="utf-8")
+    (tmp_path / "copy" / "bad").mkdir()
+    (tmp_path / "copy" / "bad" / "index.html").write_text('<base href="../../nowhere/">', encoding="utf-8")
+    # Embed variants (embed/) repeat their full page: not read at all.
+    (tmp_path / "embed").mkdir()
+    (tmp_path / "embed" / "index.html").write_text('<a href="missing/">x</a>', encoding="utf-8")
+    result = sitelinks.check_site(tmp_path, "http://127.0.0.1:8000/", workers=1)
+    found = sorted((d.page, d.target, d.kind, d.line) for d in result.defects)
+    assert found == [
+        ("copy/bad/index.html", "../../nowhere/", "broken-link", 1),
+        ("copy/guide/index.html", "#nope", "broken-anchor", 5),
+        ("copy/guide/index.html", "../missing/", "broken-link", 4),
+    ]

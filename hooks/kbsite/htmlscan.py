@@ -38,6 +38,9 @@ URL_ATTRIBUTES = {
     "audio": ("src",),
     "track": ("src",),
     "form": ("action",),
+    # <base href> changes what every relative URL of the page resolves against
+    # (embed variants point it at their full page): see PageScan.base.
+    "base": ("href",),
 }
 
 
@@ -65,6 +68,11 @@ class Link:
 class PageScan:
     ids: set[str] = field(default_factory=set)
     links: list[Link] = field(default_factory=list)
+
+    @property
+    def base(self) -> str | None:
+        """The page's ``<base href>``, if any (the first one counts)."""
+        return next((link.url for link in self.links if link.tag == "base"), None)
 
 
 def _attributes(text: str) -> list[tuple[str, str]]:

@@ -74,6 +74,16 @@ def page_url_path(relative: str, base_path: str) -> str:
     return url[: -len("index.html")] if url.endswith("/index.html") or url == base_path + "index.html" else url
 
 
+def document_path(scanned: PageScan, page: str, base_path: str) -> str:
+    """What the page's relative URLs resolve against: its own URL path, or its
+    ``<base href>`` (resolved against its own URL) when it has one."""
+    own = page_url_path(page, base_path)
+    base = scanned.base
+    if not base or "://" in base or base.startswith(("//", "#")):
+        return own
+    return resolve_path(own, base.split("#")[0].split("?")[0])
+
+
 def resolve_path(page_path: str, path: str) -> str:
     """``urljoin`` for URL paths only, several times faster: "/kb/x/" + "../y/" -> "/kb/y/"."""
     if not path:
@@ -154,7 +164,9 @@ def classify(site: _Site, page: str, link: Link, external: dict, page_path: str)
         path = path or "/"
     elif scheme:
         return None  # other schemes (ftp:, sms:…) are not ours to check
-    resolved = resolve_path(page_path or page_url_path(page, site.base_path), path)
+    # <base href> resolves against the page's own URL; every other link against the base.
+    own = link.tag == "base" or not page_path
+    resolved = resolve_path(page_url_path(page, site.base_path) if own else page_path, path)
     if not resolved.startswith(site.base_path):
         return Defect(page, url, "outside-site", link.line, link, resolved)
     return resolved, ("" if parts.fragment == "top" else parts.fragment)
@@ -207,7 +219,7 @@ def page_facts(root: Path, base_path: str, origin: str, pages: list[str]) -> lis
         stamp = file_stamp(path)
         scanned = scan(path.read_text(encoding="utf-8", errors="replace"))
         facts = PageFacts(page, stamp, scanned.ids)
-        page_path = page_url_path(page, base_path)
+        page_path = document_path(scanned, page, base_path)
         for link in scanned.links:
             what = classify(site, page, link, facts.external, page_path)
             if isinstance(what, Defect):
@@ -231,8 +243,17 @@ def site_files(root: Path) -> set[str]:
     return files
 
 
+# Pages that repeat another page's content: the embed variants of
+# hooks/embed.py (embed/<page>), whose <base href> makes every link resolve as
+# on the full page, already checked. Reading them again would double the work
+# and every report; tests/test_embed.py checks their own parts. They remain
+# link targets like any file.
+DERIVED_PREFIXES = ("embed/",)
+
+
 def html_pages(files: set[str]) -> list[str]:
-    return sorted(name for name in files if name.lower().endswith((".html", ".htm")))
+    return sorted(name for name in files
+                  if name.lower().endswith((".html", ".htm")) and not name.startswith(DERIVED_PREFIXES))
 
 
 def conclude(root: Path, site_url: str, facts: dict[str, PageFacts]) -> SiteCheck:
@@ -266,7 +287,7 @@ def conclude(root: Path, site_url: str, facts: dict[str, PageFacts]) -> SiteChec
     for page in broken_pages:  # rare: read again, with lines
         site.scans.update({p: PageScan(ids=i) for p, i in ids.items() if p not in site.scans})
         scanned = scan((site.root / page).read_text(encoding="utf-8", errors="replace"))
-        page_path = page_url_path(page, base_path)
+        page_path = document_path(scanned, page, base_path)
         for link in scanned.links:
             found = classify(site, page, link, {}, page_path)
             if not isinstance(found, tuple):

@@ -1,0 +1,68 @@
+"""Partner embedding: an embed variant and an oEmbed document per page, and
+the hosting headers that let partners frame the embed variants only.
+
+Events:
+- ``on_env``: keeps the theme's Jinja environment (embed template, snippet).
+- ``on_page_context`` (last, after the language hooks filled the context):
+  gives the full page ``kb_embed`` (the oEmbed link and the "Embed this
+  page" code), then renders the same context with ``overrides/embed.html``
+  into ``embed/<page>`` and writes the oEmbed JSON beside it. These files
+  are not MkDocs pages: no search entry, no sitemap entry.
+- ``on_post_build`` (outer build): writes ``_headers`` for the finished site.
+
+Paths, URLs, the oEmbed document and the headers live in kbsite.embed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mkdocs.plugins import event_priority, get_plugin_logger
+
+from kbsite import build_state
+from kbsite import embed as embedding
+
+log = get_plugin_logger("embed")
+_state: dict = {"env": None}
+
+
+def on_env(env, config, files, **kwargs):
+    _state["env"] = env
+    return env
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+@event_priority(-100)
+def on_page_context(context, page, config, nav, **kwargs):
+    env = _state["env"]
+    if env is None or not config.site_url:
+        return context  # absolute URLs are needed for a partner's page
+    info = embedding.info(page.file.dest_uri, page.url, config.site_url)
+    title = page.title or config.site_name
+    snippet = env.get_template("partials/kb-embed-snippet.html").render(
+        embed=info, title=f"{title} — {config.site_name}",
+        width=embedding.OEMBED_WIDTH, height=embedding.OEMBED_HEIGHT).strip()
+    context["kb_embed"] = {"info": info, "snippet": snippet}
+    site_dir = Path(config.site_dir)
+    variant = env.get_template("embed.html").render({**context, "kb_embed_variant": True})
+    write(site_dir / info.dest, variant)
+    language = build_state.current_language(config)
+    prefix = next((l.prefix for l in build_state.languages(config) if l.code == language), "")
+    document = embedding.oembed_document(title, config.site_name, embedding.site_base(config.site_url) + prefix,
+                                         snippet)
+    write(site_dir / info.oembed_dest, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    return context
+
+
+@event_priority(build_state.FINAL_PRIORITY)
+def on_post_build(config, **kwargs):
+    if not build_state.is_outer_build(config):
+        return
+    site_dir = Path(config.site_dir)
+    top_level = [(entry.name, entry.is_dir()) for entry in site_dir.iterdir() if entry.name != "_headers"]
+    write(site_dir / "_headers", embedding.headers_file(top_level, config.site_url or "/"))

@@ -1,0 +1,291 @@
+"""Partner embedding (hooks/embed.py): embed variants, oEmbed documents, the
+_headers file, and a partner page of another origin sizing the iframes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import jsonschema
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, free_port, serve
+
+OEMBED_SCHEMA = json.loads((ROOT / "schema" / "oembed.schema.json").read_text(encoding="utf-8"))
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def heading(path: Path) -> str:
+    """The page's H1 as a reader sees it (abbreviations inline, no permalink sign)."""
+    return " ".join(soup(path).find("h1").get_text("").replace("¶", "").split())
+
+
+def full_pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html")
+                  if not p.relative_to(site).as_posix().startswith("embed/"))
+
+
+def oembed_of(site: Path, page: str, site_url: str) -> tuple[str, dict]:
+    link = soup(site / page).find("link", rel="alternate", type="application/json+oembed")
+    assert link is not None, page
+    assert link["href"].startswith(site_url), link["href"]
+    path = site / link["href"][len(site_url):]
+    return link["href"], json.loads(path.read_text(encoding="utf-8"))
+
+
+# --- Every page of the real site -------------------------------------------------------
+
+def test_every_page_has_a_valid_oembed_document_and_embed_variant(real_site):
+    site, base = real_site.build.site_dir, real_site.base_url
+    pages = full_pages(site)
+    assert len(pages) >= 80
+    for page in pages:
+        _, document = oembed_of(site, page, base)
+        jsonschema.validate(document, OEMBED_SCHEMA)
+        iframe = BeautifulSoup(document["html"], "html.parser").find("iframe")
+        embed_url = iframe["src"]
+        assert embed_url == base + "embed/" + page[: -len("index.html")]
+        variant = soup(site / embed_url[len(base):] / "index.html")
+        assert variant.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+        assert document["provider_url"] == base + ("en/" if page.startswith("en/") else "")
+        # The page's title (its front matter title: Material's <title>, or the H1).
+        title_tag = soup(site / page).title.get_text()
+        assert document["title"] == heading(site / page) or title_tag.startswith(document["title"] + " - ") \
+            or page in ("index.html", "en/index.html"), (page, document["title"])
+
+
+def test_embed_variant_has_no_chrome_and_an_attributed_source_line(real_site):
+    site, base = real_site.build.site_dir, real_site.base_url
+    for language, page in (("fr", "guides/guide-tuo/"), ("en", "en/guides/guide-tuo/")):
+        variant = soup(site / "embed" / page / "index.html")
+        for chrome in (".md-header", ".md-sidebar", ".md-footer", ".md-search", ".md-tabs", "nav"):
+            assert variant.select_one(chrome) is None, (page, chrome)
+        assert variant.html["lang"] == language
+        base_tag = variant.find("base")
+        assert base_tag["target"] == "_top"
+        # Relative URLs resolve as on the full page.
+        assert urljoin(base + "embed/" + page, base_tag["href"]) == base + page
+        source = variant.select_one(".kb-embed-source a")
+        assert source["href"] == base + page and source["target"] == "_top"
+        assert " ".join(source.get_text("").split()).startswith(heading(site / page / "index.html") + " — ")
+        assert variant.select_one(".kb-embed-source time") is not None  # review date
+        # The 911 block and the sources travel with the content.
+        assert variant.select_one("article .kb-sources") is not None
+
+
+def test_embed_variants_are_not_in_sitemaps_or_search(real_site):
+    site = real_site.build.site_dir
+    for sitemap in ("sitemap.xml", "en/sitemap.xml"):
+        assert "/embed/" not in (site / sitemap).read_text(encoding="utf-8")
+    for index in ("search/search_index.json", "en/search/search_index.json"):
+        locations = [doc["location"] for doc in json.loads((site / index).read_text(encoding="utf-8"))["docs"]]
+        assert locations and not any("embed/" in location for location in locations)
+
+
+def test_full_pages_offer_the_snippet_to_copy(real_site):
+    site, base = real_site.build.site_dir, real_site.base_url
+    for page, summary in (("surdose/index.html", "Intégrer cette page"), ("en/surdose/index.html", "Embed this page")):
+        control = soup(site / page).select_one("details.kb-embed-control")
+        assert control.find("summary").get_text(strip=True) == summary
+        _, document = oembed_of(site, page, base)
+        assert control.find("textarea").get_text() == document["html"]
+        assert control.find("label")["for"] == control.find("textarea")["id"]
+
+
+# --- _headers: framing allowed under embed/ only --------------------------------------
+
+def parse_headers(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    rules: list[tuple[str, list[tuple[str, str]]]] = []
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line.startswith((" ", "\t")):
+            rules.append((line.strip(), []))
+        else:
+            name, _, value = line.strip().partition(":")
+            rules[-1][1].append((name.strip().lower(), value.strip()))
+    return rules
+
+
+def matches(rule: str, path: str) -> bool:
+    if rule.endswith("*"):
+        return path.startswith(rule[:-1])
+    return path == rule
+
+
+def served_headers(rules, path: str, host: str) -> dict[str, str]:
+    """Netlify: a later matching rule replaces the same header; Cloudflare Pages:
+    values of the same header from several matching rules are joined."""
+    result: dict[str, str] = {}
+    for rule, headers in rules:
+        if not matches(rule, path):
+            continue
+        for name, value in headers:
+            if host == "cloudflare" and name in result:
+                result[name] += ", " + value
+            else:
+                result[name] = value
+    return result
+
+
+@pytest.mark.parametrize("host", ["netlify", "cloudflare"])
+def test_headers_allow_framing_of_embed_variants_only(real_site, host):
+    site = real_site.build.site_dir
+    rules = parse_headers((site / "_headers").read_text(encoding="utf-8"))
+    for file in sorted(site.rglob("*.html")):
+        relative = file.relative_to(site).as_posix()
+        paths = ["/" + relative]
+        if relative.endswith("index.html"):
+            paths.append("/" + relative[: -len("index.html")])
+        for path in paths:
+            headers = served_headers(rules, path, host)
+            assert headers.get("referrer-policy") == "no-referrer", path
+            expected = "frame-ancestors *" if relative.startswith("embed/") else "frame-ancestors 'self'"
+            if relative == "404.html" and path == "/404.html" or not relative.endswith("404.html"):
+                assert headers.get("content-security-policy") == expected, (host, path, headers)
+
+
+def test_headers_follow_a_sub_path_site_url(build_fixture):
+    build = build_fixture("embed", site_url="https://org.github.io/kb/").ok()
+    rules = dict(parse_headers((build.site_dir / "_headers").read_text(encoding="utf-8")))
+    assert ("content-security-policy", "frame-ancestors *") in rules["/kb/embed/*"]
+    assert ("content-security-policy", "frame-ancestors 'self'") in rules["/kb/en/*"]
+    assert "/kb/*" in rules and "/embed/*" not in rules
+    _, document = oembed_of(build.site_dir, "guide/index.html", "https://org.github.io/kb/")
+    assert 'src="https://org.github.io/kb/embed/guide/"' in document["html"]
+
+
+# --- A partner page of another origin -------------------------------------------------
+
+PARTNER_PAGE = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Partenaire</title>
+<script>
+  window.kbMessages = [];
+  window.addEventListener("message", function (event) {{ window.kbMessages.push(JSON.stringify(event.data)); }});
+</script></head>
+<body style="margin:0">
+<h1>Un organisme partenaire</h1>
+<div id="first" style="width:600px">{first}</div>
+<p>Entre les deux cadres.</p>
+<div id="second" style="width:400px">{second}</div>
+</body></html>
+"""
+
+
+@pytest.fixture
+def partner(serve_fixture, tmp_path):
+    site = serve_fixture("embed")
+    _, guide = oembed_of(site.build.site_dir, "guide/index.html", site.base_url)
+    _, home = oembed_of(site.build.site_dir, "en/index.html", site.base_url)
+    folder = tmp_path / "partner"
+    folder.mkdir()
+    (folder / "index.html").write_text(PARTNER_PAGE.format(first=guide["html"], second=home["html"]),
+                                       encoding="utf-8")
+    port = free_port()
+    server = serve(folder, port)
+    yield site, f"http://127.0.0.1:{port}/"
+    server.shutdown()
+
+
+def frame_heights(page, selector: str):
+    element = page.locator(f"{selector} iframe")
+    outer = element.evaluate("frame => frame.getBoundingClientRect().height")
+    inner = element.content_frame.locator("body").evaluate("body => body.getBoundingClientRect().height")
+    return outer, inner
+
+
+def wait_for_fit(page, selector: str, tolerance: float = 3.0):
+    """The iframe's height once it matches its content's (or the last seen after 10 s)."""
+    for _ in range(100):
+        outer, inner = frame_heights(page, selector)
+        if abs(outer - inner) <= tolerance and outer != 600:
+            return outer, inner
+        page.wait_for_timeout(100)
+    return frame_heights(page, selector)
+
+
+def test_partner_iframes_fit_their_content_and_follow_changes(partner, browser):
+    site, partner_url = partner
+    context = browser.new_context()
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    try:
+        page = context.new_page()
+        page.goto(partner_url)
+        # Both embeds on the page take the height of their own content.
+        outer, inner = wait_for_fit(page, "#first")
+        assert abs(outer - inner) <= 3 and outer != 600, (outer, inner)
+        outer2, inner2 = wait_for_fit(page, "#second")
+        assert abs(outer2 - inner2) <= 3 and outer2 != 600, (outer2, inner2)
+        frame = page.locator("#first iframe").content_frame
+        # No site chrome inside.
+        for chrome in (".md-header", ".md-sidebar", ".md-footer", ".md-search"):
+            assert frame.locator(chrome).count() == 0
+        # Opening the collapsed block makes the iframe grow with its content.
+        frame.locator("details summary").first.click()
+        page.wait_for_function(f"document.querySelector('#first iframe').getBoundingClientRect().height > {outer + 50}")
+        grown, inner = wait_for_fit(page, "#first")
+        assert grown > outer + 50 and abs(grown - inner) <= 3, (outer, grown, inner)
+        # A narrower window makes lines wrap: the iframe follows.
+        page.evaluate("document.querySelector('#first').style.width = '320px'")
+        page.wait_for_function(f"document.querySelector('#first iframe').getBoundingClientRect().height > {grown + 20}")
+        narrow, _ = wait_for_fit(page, "#first")
+        # A larger font size inside the page (the reader's zoom): the iframe follows.
+        frame.locator("html").evaluate("html => { html.style.fontSize = '200%' }")
+        page.wait_for_function(f"document.querySelector('#first iframe').getBoundingClientRect().height > {narrow + 100}")
+        zoomed, inner = wait_for_fit(page, "#first")
+        assert abs(zoomed - inner) <= 3, (zoomed, inner)
+        # The child never sends the partner's address: only its own height.
+        messages = page.evaluate("window.kbMessages")
+        assert messages and all(json.loads(m).keys() == {"type", "height"} for m in messages)
+        assert not any(urlsplit(partner_url).netloc in m for m in messages)
+        # Every request stayed on 127.0.0.1 (the partner's port and the site's).
+        assert {urlsplit(url).hostname for url in requests if url.startswith("http")} == {"127.0.0.1"}
+        assert context.cookies() == []
+        # The source line opens the full page in the top window, not in the iframe.
+        with page.expect_navigation():
+            frame.locator(".kb-embed-source a").click()
+        assert page.url == site.base_url + "guide/"
+    finally:
+        context.close()
+
+
+def test_embed_ignores_messages_from_other_origins(partner, browser):
+    site, partner_url = partner
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(partner_url)
+        outer, _ = wait_for_fit(page, "#first")
+        # A script of the partner page forging a height message (wrong source window) is ignored.
+        page.evaluate("window.postMessage({type: 'kb-embed:height', height: 5}, '*')")
+        page.wait_for_timeout(300)
+        assert abs(page.locator("#first iframe").evaluate("f => f.getBoundingClientRect().height") - outer) <= 1
+    finally:
+        context.close()
+
+
+def test_every_embed_variant_resolves_to_its_full_page_and_existing_assets(real_site):
+    """The link checker skips embed variants (they repeat their full page's
+    links): their own parts are checked here, for every one of them."""
+    site, base = real_site.build.site_dir, real_site.base_url
+    variants = sorted(site.joinpath("embed").rglob("index.html"))
+    assert len(variants) == len(full_pages(site))
+    for variant_file in variants:
+        relative = variant_file.relative_to(site).as_posix()
+        variant = soup(variant_file)
+        address = base + relative[: -len("index.html")]
+        resolved = urljoin(address, variant.find("base")["href"])
+        assert resolved == base + relative[len("embed/"): -len("index.html")], relative
+        assert (site / resolved[len(base):] / "index.html").is_file()
+        for tag, attribute in (("link", "href"), ("script", "src")):
+            for element in variant.find_all(tag, attrs={attribute: True}):
+                url = urljoin(resolved, element[attribute])
+                if url.startswith(base) and element.get("rel") != ["canonical"]:
+                    assert (site / urlsplit(url).path.lstrip("/")).exists(), (relative, url)
