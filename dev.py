@@ -88,6 +88,41 @@ def ensure_chromium() -> None:
         fail(f"Chromium was installed but {CHROMIUM} is still missing")
 
 
+# axe-core (accessibility rules for the browser tests): the npm package's
+# tarball, fetched from the npm registry and checked against its published
+# integrity (no Node.js needed). tests/conftest.py reads axe.min.js from here.
+AXE_VERSION = "4.14.1"
+AXE_INTEGRITY = "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
+AXE_DIR = VENV / f"axe-core-{AXE_VERSION}"
+
+
+def ensure_axe() -> None:
+    target = AXE_DIR / "axe.min.js"
+    if target.exists():
+        return
+    import base64
+    import io
+    import tarfile
+    import urllib.request
+
+    url = f"https://registry.npmjs.org/axe-core/-/axe-core-{AXE_VERSION}.tgz"
+    print(f"dev.py: fetching axe-core {AXE_VERSION} from the npm registry", flush=True)
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            data = response.read()
+    except OSError as error:
+        fail(f"cannot download {url}: {error}")
+    algorithm, expected = AXE_INTEGRITY.split("-", 1)
+    if base64.b64encode(hashlib.new(algorithm, data).digest()).decode() != expected:
+        fail(f"{url} does not match its published integrity {AXE_INTEGRITY}")
+    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        script = archive.extractfile("package/axe.min.js").read()
+        licence = archive.extractfile("package/LICENSE").read()
+    AXE_DIR.mkdir(parents=True, exist_ok=True)
+    (AXE_DIR / "LICENSE").write_bytes(licence)
+    target.write_bytes(script)
+
+
 def mkdocs_env() -> dict[str, str]:
     # Material prints an end-of-life banner on every start; it is known and tracked.
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -108,6 +143,7 @@ def build(args: list[str]) -> None:
 def test(args: list[str]) -> None:
     ensure_venv("requirements-dev.txt")
     ensure_chromium()
+    ensure_axe()
     command = [str(PYTHON), "-m", "pytest", *args]
     os.chdir(ROOT)
     os.execve(command[0], command, mkdocs_env())

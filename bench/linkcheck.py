@@ -51,7 +51,7 @@ def write_config(workdir: Path, docs: Path, site: Path, with_linkcheck: bool) ->
         f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nsite_dir: {site}\n"
         f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n"
         # The real site's navigation order names pages the generated site does not have.
-        "extra:\n  kb_nav_order: []\n"
+        "extra:\n  kb_nav_order: []\n  kb_offline_keep: [{path: '', fr: Accueil, en: Home}]\n"
         "hooks:\n" + "".join(f"  - {hook}\n" for hook in hooks),
         encoding="utf-8",
     )

@@ -56,7 +56,8 @@ def write_config(workdir: Path, docs_dir: Path, site_dir: Path, extra: str = "")
         f"site_dir: {site_dir}\n"
         f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n"
         # The real site's navigation order names pages a fixture does not have.
-        + ("" if real_docs else "extra:\n  kb_nav_order: []\n")
+        # Fixtures have no overdose page to keep offline.
+        + ("" if real_docs else "extra:\n  kb_nav_order: []\n  kb_offline_keep: [{path: '', fr: Accueil, en: Home}]\n")
         + f"hooks:\n{hooks}" + extra,
         encoding="utf-8",
     )
