@@ -10,6 +10,9 @@ problem of every page is returned at once, as
 
 from __future__ import annotations
 
+import copy
+import functools
+
 import datetime as dt
 import difflib
 import json
@@ -25,8 +28,9 @@ VOCABULARY = ROOT / "schema" / "vocabulary.yml"
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
-class _StringDates(yaml.SafeLoader):
-    """SafeLoader that leaves dates as written: the schema checks them."""
+class _StringDates(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """SafeLoader (libyaml's when PyYAML has it: several times faster) that
+    leaves dates as written: the schema checks them."""
 
 
 _StringDates.yaml_implicit_resolvers = {
@@ -57,10 +61,19 @@ def split(text: str) -> tuple[str | None, str, int]:
 
 
 def read(text: str) -> dict:
-    """The front matter as data (dates as strings). Raises yaml.YAMLError, ValueError."""
+    """The front matter as data (dates as strings). Raises yaml.YAMLError, ValueError.
+
+    A build reads each page's front matter several times (checks, index pages,
+    review dates): the parse is cached by the YAML text, and each caller gets
+    its own copy."""
     raw, _, _ = split(text)
     if raw is None:
         return {}
+    return copy.deepcopy(_parse(raw))
+
+
+@functools.lru_cache(maxsize=16384)
+def _parse(raw: str) -> dict:
     data = yaml.load(raw, Loader=_StringDates)
     if data is None:
         return {}
@@ -183,6 +196,8 @@ def check_page(shown: str, text: str, schema: dict, today: dt.date | None = None
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""  # the front matter starts on line 2
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        # libyaml and pure-Python PyYAML word this one differently: say it one way.
+        problem = problem.replace("not allowed in this context", "not allowed here")
         hint = " (put the value in quotes when it contains ': ' or starts with a special character)" \
             if "mapping values" in problem or "found character" in problem else ""
         return [Problem(shown, "front matter", f"not valid YAML{where}: {problem}{hint}")]
