@@ -20,6 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
 from kbsite import abbreviations, build_state
+from kbsite.languages import split_suffix
 
 log = get_plugin_logger("abbreviations")
 INCLUDES = Path(__file__).resolve().parent.parent / "includes"
@@ -45,17 +46,10 @@ def on_config(config, **kwargs):
     return config
 
 
-def content_language(src_uri: str, codes: list[str]) -> str:
-    """The language a page is written in, from its file name (``x.en.md``)."""
-    for code in codes[1:]:
-        if src_uri.endswith(f".{code}.md"):
-            return code
-    return codes[0]
-
-
 def on_page_markdown(markdown, page, config, **kwargs):
     codes = [language.code for language in build_state.languages(config)]
-    language = content_language(page.file.src_uri, codes)
+    # The language the page is written in, from its file name (x.en.md).
+    language = split_suffix(page.file.src_uri, codes[1:])[1] or codes[0]
     # MkDocs builds a new Markdown instance per page from config.mdx_configs,
     # after this event: the file set here is the one appended to this page.
     config.mdx_configs[SNIPPETS]["auto_append"] = [abbreviations.file_name(language)]

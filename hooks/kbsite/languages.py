@@ -19,6 +19,16 @@ class Counterpart:
     translated: bool  # False when that language has no translation of the page
 
 
+def split_suffix(path: str, codes) -> tuple[str, str | None]:
+    """A source file's default-language name and its language suffix:
+    ``guides/x.en.md`` -> (``guides/x.md``, ``en``); ``guides/x.md`` -> (``guides/x.md``, None).
+    ``codes``: the suffixes to recognise (the non-default languages)."""
+    for code in codes:
+        if path.endswith(f".{code}.md"):
+            return path[: -len(f".{code}.md")] + ".md", code
+    return path, None
+
+
 def site_relative(url: str) -> str:
     """A page URL as mkdocs gives it ("./", "en/x/") made site-relative ("", "en/x/")."""
     return "" if url in (".", "./") else url

@@ -12,19 +12,17 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Callable, Iterable, TypeVar
 
+from .languages import split_suffix
+
 T = TypeVar("T")
 
 
 def entry_name(src_uri: str, is_page: bool, depth: int, language_codes: Iterable[str]) -> str:
     """A page: its file without the language suffix (``guides/x.en.md`` -> ``guides/x.md``);
     a section at ``depth`` (0 = top level): its folder (``guides``)."""
-    path = PurePosixPath(src_uri)
     if not is_page:
-        return "/".join(path.parts[: depth + 1])
-    for code in language_codes:
-        if path.name.endswith(f".{code}.md"):
-            return str(path.with_name(path.name[: -len(f".{code}.md")] + ".md"))
-    return str(path)
+        return "/".join(PurePosixPath(src_uri).parts[: depth + 1])
+    return split_suffix(src_uri, language_codes)[0]
 
 
 def ordered(items: list[T], name_of: Callable[[T], str | None], order: list[str]) -> list[T]:
