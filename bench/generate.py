@@ -1,9 +1,15 @@
 """Generate a bilingual doc tree of N pages per language for benchmarks.
 
 Pages take the shapes of the real site: front matter, accented French headings,
-links between pages (some with fragments, some to footnotes), an image, an
-admonition, a table and an external link. Every link is valid, so a build
-with --strict succeeds and the link checker has real work and nothing to report.
+abbreviations (defined by includes/abbreviations.<lang>.md), links between
+pages (some with fragments, some to footnotes), an image, an admonition, a
+table and an external link. Every link is valid, so a build with --strict
+succeeds and the link checker has real work and nothing to report.
+
+Pages go into the site's seven sections, in folders of at most GROUP_SIZE
+pages (``guides/g003/page-00421.md``), as a knowledge base of thousands of
+pages would be organised: a menu of hundreds of entries in one folder is
+unusable for a reader, and Material would render all of them in every page.
 
     python bench/generate.py OUT_DIR --pages 1000
 """
@@ -29,10 +35,18 @@ TEXT = {
     "fr": "Les intervenantes et intervenants de première ligne offrent du matériel, de l'information et un accompagnement sans jugement.",
     "en": "Frontline workers offer supplies, information and support without judgement.",
 }
+# Terms defined in includes/abbreviations.<lang>.md (tooltips on every page).
+ABBREVIATIONS = {
+    "fr": "Le CAMI et le CIUSSS travaillent avec le TAO pendant la COVID-19.",
+    "en": "The CIUSSS and OAT programmes adapted during COVID-19.",
+}
+GROUP_SIZE = 40
 
 
 def page_paths(count: int) -> list[str]:
-    return [f"{SECTIONS[i % len(SECTIONS)]}/page-{i:05d}" for i in range(count)]
+    """Round-robin over the sections, GROUP_SIZE pages per folder."""
+    return [f"{SECTIONS[i % len(SECTIONS)]}/g{i // len(SECTIONS) // GROUP_SIZE:03d}/page-{i:05d}"
+            for i in range(count)]
 
 
 def relative(from_path: str, to_path: str) -> str:
@@ -72,6 +86,7 @@ def page_text(path: str, lang: str, paths: list[str], rng: random.Random) -> str
             f"[^{index + 1}] <a href=\"#{ANCHORS[lang][0]}\">↑</a>",
             "",
         ]
+    lines += [ABBREVIATIONS[lang], ""]
     lines += [
         '!!! warning "911"',
         f"    {TEXT[lang]}",

@@ -6,7 +6,8 @@ Events:
 - ``on_pre_build`` (outer build, before any page is read): checks the front
   matter of every page of both languages against schema/page.schema.json and
   every page's raw HTML, and fails with all problems at once (MkDocs would
-  otherwise stop at the first bad YAML date with a traceback).
+  otherwise stop at the first bad YAML date with a traceback). In a parallel
+  build each process checks its own language's pages.
 - ``on_page_markdown``: gives the templates ``page.meta.kb`` (type, review
   dates, sources, translation state) in the language being built, and fills
   the topic and type index pages.
@@ -24,6 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
 from kbsite import build_state, content, frontmatter, indexes
+from kbsite.languages import split_suffix
 
 log = get_plugin_logger("content_model")
 _state: dict = {"command": "build", "vocabulary": {}, "catalogue": []}
@@ -53,8 +55,18 @@ def on_pre_build(config, **kwargs):
         return
     _state["vocabulary"] = frontmatter.load_vocabulary()
     docs = Path(config.docs_dir)
+    languages = build_state.languages(config)
+    split = build_state.split_language()
+    only = None
+    if split is not None:  # a parallel build: this process checks its own language's pages
+        codes = [language.code for language in languages[1:]]
+
+        def only(path):
+            return (split_suffix(path.name, codes)[1] or languages[0].code) == split
+
     problems = [str(r) for r in content.check_docs(docs, lambda path: shown_path(path, config),
-                                                  _state["vocabulary"], content.today())]
+                                                  _state["vocabulary"], content.today(), only=only,
+                                                  citations=split in (None, languages[0].code))]
     for problem in problems:
         log.error(problem)
     if problems:
@@ -76,6 +88,8 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 def on_post_build(config, **kwargs):
     if not build_state.is_outer_build(config):
         return
+    if build_state.split_language() not in (None, build_state.languages(config)[0].code):
+        return  # a parallel build: listed once, by the default language's process
     overdue = content.overdue_pages(Path(config.docs_dir), content.today())
     if overdue:
         log.info(f"{len(overdue)} page(s) past their review date (python3 dev.py report):")

@@ -2,13 +2,17 @@
 the hosting headers that let partners frame the embed variants only.
 
 Events:
-- ``on_env``: keeps the theme's Jinja environment (embed template, snippet).
+- ``on_pre_build``: forgets the folders created by a previous build.
+- ``on_env``: keeps the theme's Jinja environment (embed template, snippet)
+  and gives it Material's stylesheet names (the embed page does not extend
+  base.html, which names them).
 - ``on_page_context`` (last, after the language hooks filled the context):
   gives the full page ``kb_embed`` (the oEmbed link and the "Embed this
   page" code), then renders the same context with ``overrides/embed.html``
   into ``embed/<page>`` and writes the oEmbed JSON beside it. These files
   are not MkDocs pages: no search entry, no sitemap entry.
-- ``on_post_build`` (outer build): writes ``_headers`` for the finished site.
+- ``on_post_build`` (outer build): writes ``_headers`` for the finished site
+  (tools/parallel_build.py does it for the merged site of a parallel build).
 
 Paths, URLs, the oEmbed document and the headers live in kbsite.embed.
 """
@@ -24,17 +28,25 @@ from kbsite import build_state
 from kbsite import embed as embedding
 
 log = get_plugin_logger("embed")
-_state: dict = {"env": None}
+_state: dict = {"env": None, "folders": set()}
+
+
+def on_pre_build(config, **kwargs):
+    _state["folders"] = set()  # `mkdocs serve` may have cleaned the site folder
 
 
 def on_env(env, config, files, **kwargs):
     _state["env"] = env
+    env.globals["kb_theme_stylesheets"] = embedding.theme_stylesheets(config.theme.dirs, bool(config.theme.get("palette")))
     return env
 
 
 def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    if path.parent not in _state["folders"]:  # two files per folder: create it once
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _state["folders"].add(path.parent)
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(text)
 
 
 @event_priority(-100)
@@ -61,8 +73,8 @@ def on_page_context(context, page, config, nav, **kwargs):
 
 @event_priority(build_state.FINAL_PRIORITY)
 def on_post_build(config, **kwargs):
-    if not build_state.is_outer_build(config):
-        return
+    if not build_state.is_outer_build(config) or build_state.is_split_build():
+        return  # a parallel build writes it for the merged site
     site_dir = Path(config.site_dir)
     top_level = [(entry.name, entry.is_dir()) for entry in site_dir.iterdir() if entry.name != "_headers"]
     write(site_dir / "_headers", embedding.headers_file(top_level, config.site_url or "/"))

@@ -8,7 +8,8 @@ As a MkDocs hook:
   build leaves idle.
 - ``on_page_markdown``: records which Markdown file each page comes from.
 - ``on_post_build`` (outer build, after static-i18n built every language and
-  our other hooks wrote their files): checks the finished site once. A
+  our other hooks wrote their files): checks the finished site once. Not in
+  a one-language process of the parallel build, which checks the merged site. A
   defect is reported once, as ``docs/<file>.md:<line>: <kind>: <target>``
   (the template for a theme-generated link). ``mkdocs build`` then fails
   (strict or not); ``mkdocs serve`` warns and keeps serving. External URLs
@@ -154,7 +155,7 @@ def on_pre_build(config, **kwargs):
 
 def on_files(files, config, **kwargs):
     # Big sites: read pages in worker processes while the build goes on.
-    if not build_state.is_outer_build(config) or _background["check"] is not None:
+    if not build_state.is_outer_build(config) or build_state.is_split_build() or _background["check"] is not None:
         return files
     pages = sum(1 for f in files if f.is_documentation_page()) * len(build_state.languages(config))
     workers = worker_count()
@@ -187,7 +188,8 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 
 @event_priority(-120)
 def on_post_build(config, **kwargs):
-    if not build_state.is_outer_build(config):
+    # A split build holds one language: tools/parallel_build.py checks the merged site.
+    if not build_state.is_outer_build(config) or build_state.is_split_build():
         return
     log = get_plugin_logger("linkcheck")
     texts: dict[str, str] = {}

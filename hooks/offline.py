@@ -6,6 +6,7 @@ Events:
   from the content of every other file of the site. The same site gives the
   same version (reproducible builds); any change gives a new one, so readers'
   devices drop the old offline copies on their next visit with a connection.
+  (tools/parallel_build.py stamps it for the merged site of a parallel build.)
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ WORKER = "sw.js"
 
 @event_priority(build_state.FINAL_PRIORITY - 5)  # after _headers (embed.py) and the language files
 def on_post_build(config, **kwargs):
-    if not build_state.is_outer_build(config):
-        return
+    if not build_state.is_outer_build(config) or build_state.is_split_build():
+        return  # a parallel build stamps it for the merged site
     site_dir = Path(config.site_dir)
     source = Path(config.theme.custom_dir or "overrides") / WORKER
     if not source.is_file():

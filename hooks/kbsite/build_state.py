@@ -4,13 +4,31 @@ static-i18n builds the default language, then builds every other language as
 a nested ``build()`` from its own ``on_post_build``. Hooks that must see the
 finished site run at a lower priority than static-i18n's ``on_post_build``
 (-100) and act only when no nested build is under way.
+
+Parallel builds (tools/parallel_build.py) run one ``mkdocs build`` process
+per language with ``KB_BUILD_LANGUAGE`` set: that process builds that
+language only (hooks/language_split.py), so it has no nested build, and the
+steps that need every language (link check, ``_headers``, the service
+worker's version) run over the merged site instead (``is_split_build``).
 """
 
 from __future__ import annotations
 
+import os
+
 from .languages import Language
 
 FINAL_PRIORITY = -110  # after static-i18n's on_post_build (-100)
+SPLIT_VARIABLE = "KB_BUILD_LANGUAGE"
+
+
+def split_language() -> str | None:
+    """The only language this process builds (parallel build), else None."""
+    return os.environ.get(SPLIT_VARIABLE) or None
+
+
+def is_split_build() -> bool:
+    return split_language() is not None
 
 
 def i18n_plugin(config):
@@ -20,7 +38,7 @@ def i18n_plugin(config):
 def is_outer_build(config) -> bool:
     """True in the top-level build, False inside static-i18n's nested builds."""
     plugin = i18n_plugin(config)
-    return plugin is None or not plugin.building
+    return plugin is None or is_split_build() or not plugin.building
 
 
 def current_language(config) -> str:

@@ -175,15 +175,22 @@ class Report:
         return f"{self.file}:{self.line}: {self.message}" if self.html else f"{self.file}: {self.message}"
 
 
-def check_docs(docs: Path, shown, vocabulary: dict, today: dt.date) -> list[Report]:
+def check_docs(docs: Path, shown, vocabulary: dict, today: dt.date, only=None, citations: bool = True) -> list[Report]:
     """Every front matter and raw HTML problem of every page of ``docs``
-    (``shown(path)`` names a file for the editor), vocabulary problems first."""
+    (``shown(path)`` names a file for the editor), vocabulary problems first.
+
+    ``only(path)``: check only the pages it accepts (a parallel build checks
+    each language in its own process); ``citations``: also check that a
+    source is cited alike on every page (all pages, whatever ``only`` says)."""
     schema = frontmatter.load_schema()
     reports = [Report(p.file, f"{p.field}: {p.message}") for p in frontmatter.vocabulary_problems(schema, vocabulary)]
     cited: dict[str, tuple[str, dict]] = {}
     for path in sorted(docs.rglob("*.md")):
         name = shown(path)
         text = path.read_text(encoding="utf-8")
+        if only is not None and not only(path):
+            reports += _citation_problems(name, text, cited) if citations else []
+            continue
         for problem in frontmatter.check_page(name, text, schema, today):
             if problem.field == "front matter":
                 at = re.search(r"at line (\d+)", problem.message)
@@ -193,7 +200,7 @@ def check_docs(docs: Path, shown, vocabulary: dict, today: dt.date) -> list[Repo
             reports.append(Report(problem.file, f"{problem.field}: {problem.message}", line))
         _, body, first_line = frontmatter.split(text)
         reports += [Report(name, f"html: {u.message}", u.line, html=True) for u in safehtml.find_unsafe(body, first_line)]
-        reports += _citation_problems(name, text, cited)
+        reports += _citation_problems(name, text, cited) if citations else []
     return reports
 
 

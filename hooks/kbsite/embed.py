@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 EMBED_DIR = "embed"
@@ -64,6 +65,20 @@ def info(page_dest: str, page_url: str, site_url: str) -> EmbedInfo:
     url_path = f"{EMBED_DIR}/{page_url}" if page_url else f"{EMBED_DIR}/"
     json_dest = oembed_dest(page_dest)
     return EmbedInfo(dest, base + url_path, base_href, json_dest, base + json_dest, base + LOADER, base + page_url)
+
+
+def theme_stylesheets(theme_dirs: list[str], palette: bool) -> list[str]:
+    """Material's own stylesheets as the theme ships them (hashed names, e.g.
+    ``assets/stylesheets/main.57a0d79d.min.css``), for the embed template."""
+    names = ["main"] + (["palette"] if palette else [])
+    found = []
+    for name in names:
+        for directory in theme_dirs:
+            matches = sorted(Path(directory).glob(f"assets/stylesheets/{name}.*.min.css"))
+            if matches:
+                found.append(f"assets/stylesheets/{matches[0].name}")
+                break
+    return found
 
 
 def oembed_document(title: str, provider_name: str, provider_url: str, html: str) -> dict:
