@@ -209,7 +209,8 @@ def measure_size(pages: int, workdir: Path, repeat: int, linkchecker_limit: floa
         result["linkchecker"] = {"seconds": seconds, "finished": checked is not None,
                                  "exit": checked.returncode if checked else None}
     if pages <= serve_max:
-        result["serve"] = serve_latency(configs["with"], docs, workdir)
+        # Each edit rebuilds the whole site: three edits, or one on big sites.
+        result["serve"] = serve_latency(configs["with"], docs, workdir, rounds=3 if pages <= 1000 else 1)
     return result
 
 
