@@ -15,8 +15,9 @@ project's page shapes), side by side in one run:
 4. the standalone link checker (hooks/linkcheck.py) on the built site, and
    LinkChecker (PyPI, AnchorCheck, HTTP on 127.0.0.1; up to a time limit,
    sizes up to ``--linkchecker-max`` only);
-5. ``mkdocs serve``: time from saving an edited page to the edited page being
-   served (up to ``--serve-max`` pages per language).
+5. ``mkdocs serve``, and ``mkdocs serve --dirty``: time from saving an edited
+   page to the edited page being served (up to ``--serve-max`` pages per
+   language).
 
     .venv/bin/python bench/scale.py --pages 100 1000 5000 --json bench/results/scale.json
 
@@ -141,11 +142,13 @@ def index_sizes(site: Path) -> dict[str, dict[str, int]]:
     return sizes
 
 
-def serve_latency(config: Path, docs: Path, workdir: Path, rounds: int = 3) -> dict:
-    """mkdocs serve (as python3 dev.py serve runs it): seconds from saving an
-    edited page to the new text being served, median of ``rounds`` edits."""
+def serve_latency(config: Path, docs: Path, workdir: Path, rounds: int = 3, dirty: bool = False) -> dict:
+    """mkdocs serve (as python3 dev.py serve runs it, with ``--dirty`` if asked):
+    seconds from saving an edited page to the new text being served, median of
+    ``rounds`` edits."""
     port = free_port()
-    command = [str(MKDOCS), "serve", "--livereload", "-f", str(config), "--dev-addr", f"127.0.0.1:{port}"]
+    command = [str(MKDOCS), "serve", "--livereload", "-f", str(config), "--dev-addr", f"127.0.0.1:{port}",
+               *(["--dirty"] if dirty else [])]
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     page = docs / "guides" / "g000" / "page-00000.md"
@@ -211,6 +214,9 @@ def measure_size(pages: int, workdir: Path, repeat: int, linkchecker_limit: floa
     if pages <= serve_max:
         # Each edit rebuilds the whole site: three edits, or one on big sites.
         result["serve"] = serve_latency(configs["with"], docs, workdir, rounds=3 if pages <= 1000 else 1)
+        # python3 dev.py serve --dirty: only the edited page is rebuilt.
+        result["serve_dirty"] = serve_latency(configs["with"], docs, workdir, rounds=3 if pages <= 1000 else 1,
+                                              dirty=True)
     return result
 
 
@@ -219,8 +225,9 @@ def table(results: list[dict]) -> str:
         return f"{row[kind]['seconds']:.1f} s / {row[kind]['peak_mb']:.0f} MB"
 
     lines = ["| Pages per language | Without hooks | With hooks | Hooks' share | Parallel (with hooks) | Parallel / sequential "
-             "| Search index fr / en (gzip) | Standalone link check | LinkChecker | Serve: edit shown after |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| Search index fr / en (gzip) | Standalone link check | LinkChecker | Serve: edit shown after "
+             "| Serve --dirty: edit shown after |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for row in results:
         index = row["search_index"]
         linkchecker = row.get("linkchecker")
@@ -231,12 +238,13 @@ def table(results: list[dict]) -> str:
         else:
             lc = f"> {linkchecker['seconds']:.0f} s (stopped)"
         serve = f"{row['serve']['edit_s']:.1f} s" if "serve" in row else "not run"
+        dirty = f"{row['serve_dirty']['edit_s']:.1f} s" if "serve_dirty" in row else "not run"
         lines.append(
             f"| {row['pages_per_language']:,} | {cell(row, 'without')} | {cell(row, 'with')} | {100 * row['hooks_share']:+.1f} % "
             f"| {cell(row, 'parallel')} | {row['parallel_ratio']:.2f}× "
             f"| {index['fr']['bytes'] / 1024:,.0f} KB ({index['fr']['gzip_bytes'] / 1024:,.0f}) / "
             f"{index['en']['bytes'] / 1024:,.0f} KB ({index['en']['gzip_bytes'] / 1024:,.0f}) "
-            f"| {row['linkcheck_standalone_s']:.1f} s | {lc} | {serve} |")
+            f"| {row['linkcheck_standalone_s']:.1f} s | {lc} | {serve} | {dirty} |")
     return "\n".join(lines)
 
 
