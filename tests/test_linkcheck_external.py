@@ -209,3 +209,28 @@ def test_build_checks_external_links_only_when_asked(server, tmp_path):
     assert any(f"/docs/index.en.md:14: broken-external: {server}/missing -" in line for line in reported)
     # Deduplicated across both languages: one request per URL (HEAD)
     assert {path: len(times) for path, times in Behaviour.hits.items()} == {"/missing": 1, "/ok": 1}
+
+
+def test_parallel_build_checks_external_links_only_when_asked(server, tmp_path):
+    """python3 dev.py build runs tools/parallel_build.py: KB_LINKCHECK_EXTERNAL works there too."""
+    from test_parallel_build import parallel_build
+
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+    for name, title in (("index.md", "Accueil"), ("index.en.md", "Home")):
+        (docs / name).write_text(
+            f"---\ntitle: {title}\ndescription: External link test page for the link checker, with one broken link.\n"
+            "type: reference\naudience: [frontline]\ntopics: [training]\nsources: []\n"
+            "last_reviewed: 2026-01-15\nreview_every: 12\n---\n\n"
+            f"# {title}\n\n[gone]({server}/missing) and [fine]({server}/ok).\n"
+        )
+    before = sum(len(times) for times in Behaviour.hits.values())
+    offline = parallel_build(docs, tmp_path / "offline", strict=False)
+    assert offline.returncode == 0, offline.log
+    assert sum(len(times) for times in Behaviour.hits.values()) == before, "no request unless asked"
+    online = parallel_build(docs, tmp_path / "online", strict=False, env={"KB_LINKCHECK_EXTERNAL": "1"})
+    assert online.returncode != 0
+    reported = [line for line in online.log.splitlines() if "broken-external" in line]
+    assert len(reported) == 2, online.log
+    assert any(f"docs/index.md:14: broken-external: {server}/missing -" in line for line in reported)
+    assert any(f"docs/index.en.md:14: broken-external: {server}/missing -" in line for line in reported)

@@ -13,7 +13,8 @@ of a sequential build:
 - ``_headers`` (kbsite.embed) and the service worker's version
   (kbsite.offline), which depend on every file of the site;
 - the link check (hooks/linkcheck.py standalone, with the Markdown file and
-  line of each defect), which fails the build like the hook does.
+  line of each defect; external links too with ``KB_LINKCHECK_EXTERNAL=1``),
+  which fails the build like the hook does.
 
 The result is byte-for-byte the sequential build's (tests/test_parallel_build.py).
 
@@ -169,6 +170,8 @@ def finish(settings: SiteSettings) -> int:
     # Reported as the hook reports them: docs/<file>.md:<line>, relative to mkdocs.yml's folder.
     command = [sys.executable, str(HOOKS / "linkcheck.py"), str(site), "--site-url", settings.site_url,
                "--docs-dir", str(settings.docs_dir)]
+    if os.environ.get("KB_LINKCHECK_EXTERNAL", "") not in ("", "0", "false"):  # as the hook does
+        command.append("--external")
     result = subprocess.run(command, capture_output=True, text=True, cwd=settings.config_file.parent)
     defects = [line for line in result.stdout.splitlines() if line.strip()]
     for line in defects:
