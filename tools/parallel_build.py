@@ -18,7 +18,7 @@ of a sequential build:
 
 The result is byte-for-byte the sequential build's (tests/test_parallel_build.py).
 
-    python tools/parallel_build.py [-f mkdocs.yml] [-d site] [--strict] [--jobs N]
+    python tools/parallel_build.py [-f mkdocs.yml] [-d site] [--strict] [--jobs N] [mkdocs build options]
 """
 
 from __future__ import annotations
@@ -200,14 +200,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-s", "--strict", action="store_true", help="fail on warnings, as mkdocs build --strict")
     parser.add_argument("-q", "--quiet", action="store_true")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="language builds at once")
-    args = parser.parse_args(argv)
+    args, other = parser.parse_known_args(argv)  # other mkdocs build options go to every process
     start = time.perf_counter()
     config_file = args.config_file.resolve()
     settings = read_settings(config_file, args.site_dir)
     parts_dir = settings.site_dir.parent / f".{settings.site_dir.name}.parts"
     shutil.rmtree(parts_dir, ignore_errors=True)
     parts = {code: parts_dir / code for code, _ in settings.languages}
-    mkdocs_args = (["--strict"] if args.strict else []) + (["-q"] if args.quiet else [])
+    mkdocs_args = (["--strict"] if args.strict else []) + (["-q"] if args.quiet else []) + other
     try:
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             results = list(pool.map(lambda code: build_language(config_file, code, parts[code], mkdocs_args),
