@@ -92,3 +92,13 @@ def test_an_unknown_build_language_is_a_clear_error(tmp_path):
     assert result.returncode != 0
     assert "KB_BUILD_LANGUAGE=de: not a built language of mkdocs.yml (one of: fr, en)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_broken_mkdocs_yml_is_reported_without_a_traceback(tmp_path):
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\nnav: [\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "parallel_build.py"), "-f", str(config)],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "error parsing the configuration file" in result.stderr and "line 3" in result.stderr
+    assert "Traceback" not in result.stderr

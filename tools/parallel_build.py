@@ -203,7 +203,13 @@ def main(argv: list[str] | None = None) -> int:
     args, other = parser.parse_known_args(argv)  # other mkdocs build options go to every process
     start = time.perf_counter()
     config_file = args.config_file.resolve()
-    settings = read_settings(config_file, args.site_dir)
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        settings = read_settings(config_file, args.site_dir)
+    except (MkDocsException, OSError) as error:  # a bad mkdocs.yml: say so, as mkdocs build does
+        sys.stderr.write(f"parallel build: {config_file}: {error}\n")
+        return 1
     parts_dir = settings.site_dir.parent / f".{settings.site_dir.name}.parts"
     shutil.rmtree(parts_dir, ignore_errors=True)
     parts = {code: parts_dir / code for code, _ in settings.languages}
