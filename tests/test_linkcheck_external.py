@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -188,7 +189,8 @@ def test_standalone_external_reports_broken_and_moved_links(server, tmp_path):
     assert offline.returncode == 0 and sum(len(v) for v in Behaviour.hits.values()) == before
 
 
-def test_build_checks_external_links_only_when_asked(server, tmp_path):
+def external_link_pages(tmp_path, server) -> Path:
+    """A French and an English home page, each with a broken and a working external link (line 14)."""
     docs = tmp_path / "docs"
     shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
     for name, title in (("index.md", "Accueil"), ("index.en.md", "Home")):
@@ -198,6 +200,11 @@ def test_build_checks_external_links_only_when_asked(server, tmp_path):
             "last_reviewed: 2026-01-15\nreview_every: 12\n---\n\n"
             f"# {title}\n\n[gone]({server}/missing) and [fine]({server}/ok).\n"
         )
+    return docs
+
+
+def test_build_checks_external_links_only_when_asked(server, tmp_path):
+    docs = external_link_pages(tmp_path, server)
     offline = run_build(docs, tmp_path / "offline", strict=False)
     assert offline.returncode == 0 and Behaviour.hits == {}, offline.log
     online = run_build(docs, tmp_path / "online", strict=False, env={"KB_LINKCHECK_EXTERNAL": "1"})
@@ -215,15 +222,7 @@ def test_parallel_build_checks_external_links_only_when_asked(server, tmp_path):
     """python3 dev.py build runs tools/parallel_build.py: KB_LINKCHECK_EXTERNAL works there too."""
     from test_parallel_build import parallel_build
 
-    docs = tmp_path / "docs"
-    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
-    for name, title in (("index.md", "Accueil"), ("index.en.md", "Home")):
-        (docs / name).write_text(
-            f"---\ntitle: {title}\ndescription: External link test page for the link checker, with one broken link.\n"
-            "type: reference\naudience: [frontline]\ntopics: [training]\nsources: []\n"
-            "last_reviewed: 2026-01-15\nreview_every: 12\n---\n\n"
-            f"# {title}\n\n[gone]({server}/missing) and [fine]({server}/ok).\n"
-        )
+    docs = external_link_pages(tmp_path, server)
     before = sum(len(times) for times in Behaviour.hits.values())
     offline = parallel_build(docs, tmp_path / "offline", strict=False)
     assert offline.returncode == 0, offline.log
