@@ -56,17 +56,15 @@ def on_pre_build(config, **kwargs):
     _state["vocabulary"] = frontmatter.load_vocabulary()
     docs = Path(config.docs_dir)
     languages = build_state.languages(config)
-    split = build_state.split_language()
-    only = None
-    if split is not None:  # a parallel build: this process checks its own language's pages
-        codes = [language.code for language in languages[1:]]
+    codes = [language.code for language in languages[1:]]
 
-        def only(path):
-            return (split_suffix(path.name, codes)[1] or languages[0].code) == split
+    def built_here(path):  # a parallel build: each process checks its own language's pages
+        return build_state.builds_language(split_suffix(path.name, codes)[1] or languages[0].code)
 
     problems = [str(r) for r in content.check_docs(docs, lambda path: shown_path(path, config),
-                                                  _state["vocabulary"], content.today(), only=only,
-                                                  citations=split in (None, languages[0].code))]
+                                                  _state["vocabulary"], content.today(),
+                                                  only=built_here if build_state.is_split_build() else None,
+                                                  citations=build_state.builds_language(languages[0].code))]
     for problem in problems:
         log.error(problem)
     if problems:
@@ -88,7 +86,7 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 def on_post_build(config, **kwargs):
     if not build_state.is_outer_build(config):
         return
-    if build_state.split_language() not in (None, build_state.languages(config)[0].code):
+    if not build_state.builds_language(build_state.languages(config)[0].code):
         return  # a parallel build: listed once, by the default language's process
     overdue = content.overdue_pages(Path(config.docs_dir), content.today())
     if overdue:

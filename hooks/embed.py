@@ -73,8 +73,6 @@ def on_page_context(context, page, config, nav, **kwargs):
 
 @event_priority(build_state.FINAL_PRIORITY)
 def on_post_build(config, **kwargs):
-    if not build_state.is_outer_build(config) or build_state.is_split_build():
-        return  # a parallel build writes it for the merged site
-    site_dir = Path(config.site_dir)
-    top_level = [(entry.name, entry.is_dir()) for entry in site_dir.iterdir() if entry.name != "_headers"]
-    write(site_dir / "_headers", embedding.headers_file(top_level, config.site_url or "/"))
+    if not build_state.has_whole_site(config):
+        return
+    embedding.write_headers_file(Path(config.site_dir), config.site_url or "/")

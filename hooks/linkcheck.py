@@ -155,7 +155,7 @@ def on_pre_build(config, **kwargs):
 
 def on_files(files, config, **kwargs):
     # Big sites: read pages in worker processes while the build goes on.
-    if not build_state.is_outer_build(config) or build_state.is_split_build() or _background["check"] is not None:
+    if not build_state.has_whole_site(config) or _background["check"] is not None:
         return files
     pages = sum(1 for f in files if f.is_documentation_page()) * len(build_state.languages(config))
     workers = worker_count()
@@ -188,8 +188,7 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 
 @event_priority(-120)
 def on_post_build(config, **kwargs):
-    # A split build holds one language: tools/parallel_build.py checks the merged site.
-    if not build_state.is_outer_build(config) or build_state.is_split_build():
+    if not build_state.has_whole_site(config):
         return
     log = get_plugin_logger("linkcheck")
     texts: dict[str, str] = {}

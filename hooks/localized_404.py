@@ -40,7 +40,7 @@ def on_post_build(config, **kwargs):
     site_dir = Path(config.site_dir)
     for language in build_state.languages(config):
         html = _rendered.get(language.code)
-        if html is None and build_state.split_language() not in (None, language.code):
+        if html is None and not build_state.builds_language(language.code):
             continue  # built by another process of the parallel build
         if html is None:
             log.warning(f"no 404 page was rendered for '{language.code}'")

@@ -17,20 +17,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from kbsite import build_state
-from kbsite.offline import site_version, stamp_worker
-
-WORKER = "sw.js"
+from kbsite.offline import WORKER, stamp_site
 
 
 @event_priority(build_state.FINAL_PRIORITY - 5)  # after _headers (embed.py) and the language files
 def on_post_build(config, **kwargs):
-    if not build_state.is_outer_build(config) or build_state.is_split_build():
-        return  # a parallel build stamps it for the merged site
-    site_dir = Path(config.site_dir)
-    source = Path(config.theme.custom_dir or "overrides") / WORKER
-    if not source.is_file():
-        raise PluginError(f"hooks/offline.py: {source} is missing (the service worker's source)")
+    if not build_state.has_whole_site(config):
+        return
     try:
-        stamp_worker(source, site_dir / WORKER, site_version(site_dir, exclude={WORKER}))
+        stamp_site(Path(config.theme.custom_dir or "overrides") / WORKER, Path(config.site_dir))
     except ValueError as error:
         raise PluginError(f"hooks/offline.py: {error}") from None

@@ -87,13 +87,16 @@ class BuildResult:
 
 
 def run_build(docs_dir: Path, workdir: Path, site_url: str = "http://127.0.0.1:8000/", extra: str = "",
-              strict: bool = True, env: dict | None = None) -> BuildResult:
+              strict: bool = True, env: dict | None = None, parallel: bool = False) -> BuildResult:
+    """``mkdocs build``, or with ``parallel`` the build `python3 dev.py build`
+    runs (tools/parallel_build.py: one process per language)."""
     workdir.mkdir(parents=True, exist_ok=True)
     site_dir = workdir / "site"
     config = write_config(workdir, docs_dir, site_dir, extra)
     env = {**os.environ, "KB_SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    build = [sys.executable, str(ROOT / "tools" / "parallel_build.py")] if parallel else [str(MKDOCS), "build"]
     result = subprocess.run(
-        [str(MKDOCS), "build", *(["--strict"] if strict else []), "-f", str(config)],
+        [*build, *(["--strict"] if strict else []), "-f", str(config)],
         cwd=workdir, env=env, capture_output=True, text=True, timeout=300,
     )
     return BuildResult(site_dir, result.returncode, result.stdout + result.stderr, site_url)

@@ -203,11 +203,13 @@ def external_link_pages(tmp_path, server) -> Path:
     return docs
 
 
-def test_build_checks_external_links_only_when_asked(server, tmp_path):
+@pytest.mark.parametrize("parallel", [False, True], ids=["mkdocs-build", "parallel-build"])
+def test_build_checks_external_links_only_when_asked(server, tmp_path, parallel):
+    """Both `mkdocs build` and the parallel build of `python3 dev.py build`."""
     docs = external_link_pages(tmp_path, server)
-    offline = run_build(docs, tmp_path / "offline", strict=False)
+    offline = run_build(docs, tmp_path / "offline", strict=False, parallel=parallel)
     assert offline.returncode == 0 and Behaviour.hits == {}, offline.log
-    online = run_build(docs, tmp_path / "online", strict=False, env={"KB_LINKCHECK_EXTERNAL": "1"})
+    online = run_build(docs, tmp_path / "online", strict=False, env={"KB_LINKCHECK_EXTERNAL": "1"}, parallel=parallel)
     assert online.returncode != 0
     # Reported where an editor fixes it: each Markdown file and line, once
     reported = [line for line in online.log.splitlines() if "broken-external" in line]
@@ -216,20 +218,3 @@ def test_build_checks_external_links_only_when_asked(server, tmp_path):
     assert any(f"/docs/index.en.md:14: broken-external: {server}/missing -" in line for line in reported)
     # Deduplicated across both languages: one request per URL (HEAD)
     assert {path: len(times) for path, times in Behaviour.hits.items()} == {"/missing": 1, "/ok": 1}
-
-
-def test_parallel_build_checks_external_links_only_when_asked(server, tmp_path):
-    """python3 dev.py build runs tools/parallel_build.py: KB_LINKCHECK_EXTERNAL works there too."""
-    from test_parallel_build import parallel_build
-
-    docs = external_link_pages(tmp_path, server)
-    before = sum(len(times) for times in Behaviour.hits.values())
-    offline = parallel_build(docs, tmp_path / "offline", strict=False)
-    assert offline.returncode == 0, offline.log
-    assert sum(len(times) for times in Behaviour.hits.values()) == before, "no request unless asked"
-    online = parallel_build(docs, tmp_path / "online", strict=False, env={"KB_LINKCHECK_EXTERNAL": "1"})
-    assert online.returncode != 0
-    reported = [line for line in online.log.splitlines() if "broken-external" in line]
-    assert len(reported) == 2, online.log
-    assert any(f"docs/index.md:14: broken-external: {server}/missing -" in line for line in reported)
-    assert any(f"docs/index.en.md:14: broken-external: {server}/missing -" in line for line in reported)

@@ -13,20 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES, MKDOCS, ROOT, BuildResult, run_build, write_config
+from conftest import FIXTURES, MKDOCS, ROOT, run_build, write_config
 
-PINNED = {"SOURCE_DATE_EPOCH": "1764028800", "KB_TODAY": "2026-11-25", "NO_MKDOCS_2_WARNING": "1"}
-
-
-def parallel_build(docs: Path, workdir: Path, site_url: str = "https://org.github.io/kb/",
-                   strict: bool = True, env: dict | None = None) -> BuildResult:
-    workdir.mkdir(parents=True, exist_ok=True)
-    config = write_config(workdir, docs, workdir / "site")
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "parallel_build.py"), *(["--strict"] if strict else []), "-f", str(config)],
-        cwd=workdir, env={**os.environ, **PINNED, "KB_SITE_URL": site_url, **(env or {})},
-        capture_output=True, text=True, timeout=300)
-    return BuildResult(workdir / "site", result.returncode, result.stdout + result.stderr, site_url)
+PINNED = {"SOURCE_DATE_EPOCH": "1764028800", "KB_TODAY": "2026-11-25"}
 
 
 def files(site: Path) -> list[str]:
@@ -36,7 +25,8 @@ def files(site: Path) -> list[str]:
 def test_parallel_build_of_the_real_site_is_byte_identical_to_the_sequential_build(tmp_path):
     sequential = run_build(ROOT / "docs", tmp_path / "sequential", site_url="https://org.github.io/kb/",
                            env=PINNED).ok()
-    parallel = parallel_build(ROOT / "docs", tmp_path / "parallel").ok()
+    parallel = run_build(ROOT / "docs", tmp_path / "parallel", site_url="https://org.github.io/kb/", env=PINNED,
+                         parallel=True).ok()
     assert "parallel build:" in parallel.log
     names = files(sequential.site_dir)
     assert len(names) > 300
@@ -62,7 +52,7 @@ def copy_fixture(name: str, workdir: Path) -> Path:
 
 def test_broken_links_fail_the_parallel_build_with_the_markdown_file_and_line(tmp_path):
     docs = copy_fixture("linkcheck", tmp_path)
-    build = parallel_build(docs, tmp_path, site_url="http://127.0.0.1:8000/", strict=False)
+    build = run_build(docs, tmp_path, strict=False, parallel=True)
     assert build.returncode != 0
     reported = re.findall(r"linkcheck: (\S+:\d+: [\w-]+: \S+)", build.log)
     # The same defects as the sequential build reports (tests/test_linkcheck.py), once each.
@@ -75,7 +65,7 @@ def test_broken_links_fail_the_parallel_build_with_the_markdown_file_and_line(tm
 
 def test_front_matter_problems_stop_the_parallel_build_and_are_listed_once(tmp_path):
     docs = copy_fixture("frontmatter_errors", tmp_path)
-    build = parallel_build(docs, tmp_path)
+    build = run_build(docs, tmp_path, parallel=True)
     assert build.returncode != 0
     assert "Traceback" not in build.log
     problems = [line for line in build.log.splitlines() if "content_model:" in line and ".md:" in line]

@@ -69,7 +69,7 @@ def read_settings(config_file: Path, site_dir: str | None) -> SiteSettings:
     languages.sort(key=lambda item: item[1] != "")
     custom_dir = Path(config.theme.custom_dir or ROOT / "overrides")
     return SiteSettings(languages, Path(config.site_dir), config.site_url or "", Path(config.docs_dir),
-                        custom_dir / "sw.js", config_file)
+                        custom_dir / offline.WORKER, config_file)
 
 
 def build_language(config_file: Path, code: str, out: Path, mkdocs_args: list[str]) -> tuple[int, str, float]:
@@ -129,7 +129,10 @@ def write_sitemap_gz(path: Path, text: str, mtime: int) -> None:
 
 
 def gzip_mtime(path: Path) -> int:
-    return int.from_bytes(path.read_bytes()[4:8], "little") if path.is_file() else 0
+    if not path.is_file():
+        return 0
+    with open(path, "rb") as file:  # the header's MTIME field, bytes 4 to 8
+        return int.from_bytes(file.read(8)[4:8], "little")
 
 
 def merge(settings: SiteSettings, parts: dict[str, Path]) -> None:
@@ -163,10 +166,12 @@ def finish(settings: SiteSettings) -> int:
     """The whole-site steps of a sequential build's end: _headers, service
     worker version, link check. Returns the link checker's exit code."""
     site = settings.site_dir
-    top_level = [(entry.name, entry.is_dir()) for entry in site.iterdir() if entry.name != "_headers"]
-    (site / "_headers").write_text(embed.headers_file(top_level, settings.site_url or "/"), encoding="utf-8")
-    if settings.worker_source.is_file():
-        offline.stamp_worker(settings.worker_source, site / "sw.js", offline.site_version(site, exclude={"sw.js"}))
+    embed.write_headers_file(site, settings.site_url or "/")
+    try:
+        offline.stamp_site(settings.worker_source, site)
+    except ValueError as error:  # as hooks/offline.py fails a sequential build
+        sys.stderr.write(f"parallel build: {error}\n")
+        return 1
     # Reported as the hook reports them: docs/<file>.md:<line>, relative to mkdocs.yml's folder.
     command = [sys.executable, str(HOOKS / "linkcheck.py"), str(site), "--site-url", settings.site_url,
                "--docs-dir", str(settings.docs_dir)]

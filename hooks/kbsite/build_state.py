@@ -31,6 +31,11 @@ def is_split_build() -> bool:
     return split_language() is not None
 
 
+def builds_language(code: str) -> bool:
+    """True when this process builds ``code`` (every process does, unless split)."""
+    return split_language() in (None, code)
+
+
 def i18n_plugin(config):
     return config.plugins.get("i18n")
 
@@ -39,6 +44,13 @@ def is_outer_build(config) -> bool:
     """True in the top-level build, False inside static-i18n's nested builds."""
     plugin = i18n_plugin(config)
     return plugin is None or is_split_build() or not plugin.building
+
+
+def has_whole_site(config) -> bool:
+    """True at the end of a build that wrote every language into ``site_dir``:
+    the outer build of a sequential build, never a one-language process of a
+    parallel build (tools/parallel_build.py runs these steps after the merge)."""
+    return is_outer_build(config) and not is_split_build()
 
 
 def current_language(config) -> str:

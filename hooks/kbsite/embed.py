@@ -95,6 +95,12 @@ def oembed_document(title: str, provider_name: str, provider_url: str, html: str
     }
 
 
+def write_headers_file(site_dir: Path, site_url: str) -> None:
+    """Write ``_headers`` for a finished site (every top-level entry)."""
+    top_level = [(entry.name, entry.is_dir()) for entry in site_dir.iterdir() if entry.name != "_headers"]
+    (site_dir / "_headers").write_text(headers_file(top_level, site_url), encoding="utf-8")
+
+
 def headers_file(top_level: list[tuple[str, bool]], site_url: str) -> str:
     """The ``_headers`` file (Netlify and Cloudflare Pages syntax).
 

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 PLACEHOLDER = "__KB_VERSION__"
+WORKER = "sw.js"
 
 
 def site_version(site_dir: Path, exclude: set[str]) -> str:
@@ -22,6 +23,14 @@ def site_version(site_dir: Path, exclude: set[str]) -> str:
             digest.update(relative.encode("utf-8") + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:12]
+
+
+def stamp_site(source: Path, site_dir: Path) -> None:
+    """Write ``site_dir/sw.js`` from ``source``, versioned by every other file
+    of the finished site. Raises ValueError when the source is unusable."""
+    if not source.is_file():
+        raise ValueError(f"{source} is missing (the service worker's source)")
+    stamp_worker(source, site_dir / WORKER, site_version(site_dir, exclude={WORKER}))
 
 
 def stamp_worker(source: Path, worker: Path, version: str) -> None:
