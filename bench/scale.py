@@ -48,22 +48,16 @@ MKDOCS = PYTHON.parent / "mkdocs"
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import free_port, repo_hooks  # noqa: E402
+from conftest import free_port, write_config  # noqa: E402
 from generate import generate  # noqa: E402
 from linkcheck import run_linkchecker  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_SITE_URL": "http://127.0.0.1:8000/",
        "SOURCE_DATE_EPOCH": "1764028800", "KB_TODAY": "2026-11-25"}
-FIXTURE_EXTRA = "extra:\n  kb_nav_order: []\n  kb_offline_keep: [{path: '', fr: Accueil, en: Home}]\n"
 
 
 def write_configs(workdir: Path, docs: Path) -> dict[str, Path]:
-    hooks = "".join(f"  - {hook}\n" for hook in repo_hooks())
-    with_hooks = workdir / "with-hooks.yml"
-    with_hooks.write_text(
-        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nsite_dir: {workdir / 'site'}\n"
-        f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n{FIXTURE_EXTRA}hooks:\n{hooks}",
-        encoding="utf-8")
+    with_hooks = write_config(workdir, docs, workdir / "site")  # the tests' config: every hook and override
     empty = workdir / "no-overrides"
     empty.mkdir(exist_ok=True)
     without = workdir / "without-hooks.yml"
