@@ -15,7 +15,7 @@ import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit
 
 from .htmlscan import Link, PageScan, scan
