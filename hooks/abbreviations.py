@@ -2,9 +2,10 @@
 
 Events:
 - ``on_config``: points pymdownx.snippets at ``includes/`` (absolute, so a
-  build from any directory finds it) and reads every language's abbreviation
-  file; a missing file, a malformed line or a duplicate fails the build with
-  ``includes/abbreviations.<lang>.md:<line>``.
+  build from any directory finds it; files inside it only, never a URL) and
+  reads every language's abbreviation file; a missing file, a malformed
+  line, a definition that is not plain text or a duplicate fails the build
+  with ``includes/abbreviations.<lang>.md:<line>``.
 - ``on_page_markdown``: appends the file of the page's own language (an
   English page gets English definitions, a French page shown in the English
   build as a fallback keeps French ones) and fills the glossary page.
@@ -28,11 +29,20 @@ SNIPPETS = "pymdownx.snippets"
 _definitions: dict[str, list[abbreviations.Abbreviation]] = {}
 
 
+def includes_dir(config) -> Path:
+    """includes/ beside mkdocs.yml (a test's or a fork's), else the repository's."""
+    local = Path(config.config_file_path).parent / "includes"
+    return local if local.is_dir() or local.is_symlink() else INCLUDES
+
+
 def on_config(config, **kwargs):
     if SNIPPETS not in config.markdown_extensions:
         raise PluginError(f"hooks/abbreviations.py: mkdocs.yml must enable {SNIPPETS} (markdown_extensions)")
     codes = [language.code for language in build_state.languages(config)]
-    definitions, problems = abbreviations.load(INCLUDES, codes)
+    includes = includes_dir(config)
+    if includes.is_symlink():
+        raise PluginError(f"{includes.name}/ is a symbolic link: snippets must come from the repository itself")
+    definitions, problems = abbreviations.load(includes, codes)
     for problem in problems:
         log.error(problem)
     if problems:
@@ -40,8 +50,10 @@ def on_config(config, **kwargs):
     _definitions.clear()
     _definitions.update(definitions)
     options = config.mdx_configs.setdefault(SNIPPETS, {})
-    options["base_path"] = [str(INCLUDES)]
+    options["base_path"] = [str(includes.resolve())]
     options["check_paths"] = True
+    options["restrict_base_path"] = True
+    options["url_download"] = False
     options["auto_append"] = [abbreviations.file_name(codes[0])]
     return config
 

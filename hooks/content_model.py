@@ -3,17 +3,20 @@
 Events:
 - ``on_startup``: remembers ``build`` or ``serve``.
 - ``on_config``: no edit link when no repository is configured.
-- ``on_pre_build`` (outer build, before any page is read): checks the front
-  matter of every page of both languages against schema/page.schema.json and
-  every page's raw HTML, and fails with all problems at once (MkDocs would
-  otherwise stop at the first bad YAML date with a traceback). In a parallel
-  build each process checks its own language's pages.
+- ``on_pre_build`` (outer build, before any page is read): checks the files
+  of docs/ and includes/ (types, names, symbolic links, encodings, SVG), the
+  front matter of every page of both languages against
+  schema/page.schema.json, each page's snippets and renderer limits, and
+  fails with all problems at once (MkDocs would otherwise stop at the first
+  bad file or YAML date with a traceback). In a parallel build each process
+  checks its own language's pages. (The HTML a page renders to is checked
+  by hooks/html_allowlist.py.)
 - ``on_page_markdown``: gives the templates ``page.meta.kb`` (type, review
   dates, sources, translation state) in the language being built, and fills
   the topic and type index pages.
 - ``on_post_build`` (outer build): lists the pages past their review date.
 
-The logic lives in kbsite.frontmatter, kbsite.safehtml, kbsite.content and
+The logic lives in kbsite.frontmatter, kbsite.docs_files, kbsite.content and
 kbsite.translations; this module only adapts it to MkDocs.
 """
 
@@ -61,10 +64,13 @@ def on_pre_build(config, **kwargs):
     def built_here(path):  # a parallel build: each process checks its own language's pages
         return build_state.builds_language(split_suffix(path.name, codes)[1] or languages[0].code)
 
+    snippets = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path") or []
     problems = [str(r) for r in content.check_docs(docs, lambda path: shown_path(path, config),
                                                   _state["vocabulary"], content.today(),
                                                   only=built_here if build_state.is_split_build() else None,
-                                                  citations=build_state.builds_language(languages[0].code))]
+                                                  citations=build_state.builds_language(languages[0].code),
+                                                  includes=Path(snippets[0]) if snippets else None,
+                                                  own_assets=frozenset(config.extra_css))]
     for problem in problems:
         log.error(problem)
     if problems:

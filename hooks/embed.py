@@ -9,8 +9,9 @@ Events:
 - ``on_page_context`` (last, after the language hooks filled the context):
   gives the full page ``kb_embed`` (the oEmbed link and the "Embed this
   page" code), then renders the same context with ``overrides/embed.html``
-  into ``embed/<page>`` and writes the oEmbed JSON beside it. These files
-  are not MkDocs pages: no search entry, no sitemap entry.
+  into ``embed/<page>`` (links to other sites opening a new tab, not the
+  partner's window) and writes the oEmbed JSON beside it. These files are
+  not MkDocs pages: no search entry, no sitemap entry.
 - ``on_post_build`` (outer build): writes ``_headers`` for the finished site
   (tools/parallel_build.py does it for the merged site of a parallel build).
 
@@ -61,7 +62,8 @@ def on_page_context(context, page, config, nav, **kwargs):
         width=embedding.OEMBED_WIDTH, height=embedding.OEMBED_HEIGHT).strip()
     context["kb_embed"] = {"info": info, "snippet": snippet}
     site_dir = Path(config.site_dir)
-    variant = env.get_template("embed.html").render({**context, "kb_embed_variant": True})
+    variant = embedding.open_other_sites_apart(env.get_template("embed.html").render({**context, "kb_embed_variant": True}),
+                                               info.page_url)
     write(site_dir / info.dest, variant)
     language = build_state.current_language(config)
     prefix = next((l.prefix for l in build_state.languages(config) if l.code == language), "")

@@ -87,7 +87,7 @@ class BuildResult:
 
 
 def run_build(docs_dir: Path, workdir: Path, site_url: str = "http://127.0.0.1:8000/", extra: str = "",
-              strict: bool = True, env: dict | None = None, parallel: bool = False) -> BuildResult:
+              strict: bool = True, env: dict | None = None, parallel: bool = False, timeout: float = 300) -> BuildResult:
     """``mkdocs build``, or with ``parallel`` the build `python3 dev.py build`
     runs (tools/parallel_build.py: one process per language)."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -97,7 +97,7 @@ def run_build(docs_dir: Path, workdir: Path, site_url: str = "http://127.0.0.1:8
     build = [sys.executable, str(ROOT / "tools" / "parallel_build.py")] if parallel else [str(MKDOCS), "build"]
     result = subprocess.run(
         [*build, *(["--strict"] if strict else []), "-f", str(config)],
-        cwd=workdir, env=env, capture_output=True, text=True, timeout=300,
+        cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout,
     )
     return BuildResult(site_dir, result.returncode, result.stdout + result.stderr, site_url)
 
@@ -109,6 +109,43 @@ def build_fixture_into(workdir: Path, name: str, site_url: str, extra: str = "",
     shutil.copytree(FIXTURES / name, docs)
     shutil.copytree(ROOT / "docs" / "assets", docs / "assets", dirs_exist_ok=True)
     return run_build(docs, workdir, site_url, extra, strict)
+
+
+FRONT_MATTER = """---
+title: {title}
+description: Une page de test écrite par les tests, pour un seul scénario de la vérification.
+type: reference
+audience: [frontline]
+topics: [training]
+sources: []
+last_reviewed: 2026-01-15
+review_every: 12
+---
+
+"""
+
+
+def page_text(body: str, title: str = "Page de test") -> str:
+    """A page with valid front matter; its body starts on line BODY_LINE."""
+    return FRONT_MATTER.format(title=title) + body
+
+
+BODY_LINE = FRONT_MATTER.count("\n") + 1
+
+
+def write_tree(docs: Path, files: dict[str, str | bytes]) -> Path:
+    """A doc tree written by a test: ``{"x.md": text or bytes}``, plus the
+    site's assets and a home page when the test gives none."""
+    files = {"index.md": page_text("# Accueil\n", "Accueil"), **files}
+    for name, content in files.items():
+        path = docs / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets", dirs_exist_ok=True)
+    return docs
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ def test_abbreviation_file_problems_name_file_and_line():
     entries, problems = abbreviations.parse(text, "includes/abbreviations.fr.md")
     assert [e.abbr for e in entries] == ["TAO"]
     assert problems == [
-        "includes/abbreviations.fr.md:2: not an abbreviation; write *[ABBR]: meaning",
+        "includes/abbreviations.fr.md:2: not an abbreviation; write *[ABBR]: meaning (a comment must be alone on its line: <!-- … -->)",
         "includes/abbreviations.fr.md:3: *[CAMI] has no meaning after the colon",
         "includes/abbreviations.fr.md:4: *[TAO] is already defined at line 1",
     ]

@@ -1,7 +1,7 @@
 """Editor commands over docs/ (run through dev.py, inside .venv).
 
     python3 dev.py new TYPE SLUG [--folder F] [--title "Titre"]   a new page pair
-    python3 dev.py check [--format text|github]    front matter and raw HTML of every page
+    python3 dev.py check [--format text|github]    files, front matter and snippets of every page
     python3 dev.py parity [--stamp PAGE.en.md]     translations: missing, outdated, different
     python3 dev.py report                          overdue reviews, then parity
 """
@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+REPOSITORY = ROOT  # mkdocs.yml and includes/ (ROOT only names files in messages)
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from kbsite import content, frontmatter, translations  # noqa: E402
@@ -68,9 +69,29 @@ def new(args) -> int:
     return 0
 
 
+def own_assets() -> frozenset[str]:
+    """The site's own files under docs/: mkdocs.yml's extra_css."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV, python tags: not needed here
+    config = yaml.load((REPOSITORY / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader) or {}
+    return frozenset(config.get("extra_css") or [])
+
+
 def check(args) -> int:
-    reports = content.check_docs(DOCS, lambda path: path.relative_to(ROOT).as_posix(),
-                                 frontmatter.load_vocabulary(), content.today())
+    """What the build checks before it reads a page; the HTML each page renders
+    to is checked by the build itself (hooks/html_allowlist.py)."""
+    def shown(path: Path) -> str:
+        for root in (ROOT, REPOSITORY):
+            if path.is_relative_to(root):
+                return path.relative_to(root).as_posix()
+        return path.as_posix()
+
+    reports = content.check_docs(DOCS, shown, frontmatter.load_vocabulary(), content.today(),
+                                 includes=REPOSITORY / "includes", own_assets=own_assets())
     for report in reports:
         line = f",line={report.line}" if report.line else ""
         if args.format == "github":
@@ -119,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     command.add_argument("--title", help="French title")
     command.add_argument("--title-en", help="English title")
     command.set_defaults(run=new)
-    command = commands.add_parser("check", help="validate front matter and raw HTML of every page")
+    command = commands.add_parser("check", help="validate the files, front matter and snippets of every page")
     command.add_argument("--format", choices=("text", "github"), default="text")
     command.set_defaults(run=check)
     command = commands.add_parser("parity", help="translation parity report")

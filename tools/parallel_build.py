@@ -14,7 +14,9 @@ of a sequential build:
   (kbsite.offline), which depend on every file of the site;
 - the link check (hooks/linkcheck.py standalone, with the Markdown file and
   line of each defect; external links too with ``KB_LINKCHECK_EXTERNAL=1``),
-  which fails the build like the hook does.
+  which fails the build like the hook does;
+- the output invariant (hooks/site_safety.py: no file holds executable
+  markup), which fails it too.
 
 The result is byte-for-byte the sequential build's (tests/test_parallel_build.py).
 
@@ -38,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HOOKS = ROOT / "hooks"
 sys.path.insert(0, str(HOOKS))
 
+import site_safety  # noqa: E402  (hooks/site_safety.py)
 from kbsite import embed, offline  # noqa: E402
 from kbsite.build_state import SPLIT_VARIABLE  # noqa: E402
 
@@ -55,6 +58,7 @@ class SiteSettings:
     docs_dir: Path
     worker_source: Path  # overrides/sw.js
     config_file: Path
+    theme_dirs: tuple[Path, ...] = ()  # overrides/, then Material's templates
 
 
 def read_settings(config_file: Path, site_dir: str | None) -> SiteSettings:
@@ -69,7 +73,7 @@ def read_settings(config_file: Path, site_dir: str | None) -> SiteSettings:
     languages.sort(key=lambda item: item[1] != "")
     custom_dir = Path(config.theme.custom_dir or ROOT / "overrides")
     return SiteSettings(languages, Path(config.site_dir), config.site_url or "", Path(config.docs_dir),
-                        custom_dir / offline.WORKER, config_file)
+                        custom_dir / offline.WORKER, config_file, tuple(Path(d) for d in config.theme.dirs))
 
 
 def build_language(config_file: Path, code: str, out: Path, mkdocs_args: list[str]) -> tuple[int, str, float]:
@@ -185,7 +189,15 @@ def finish(settings: SiteSettings) -> int:
         sys.stderr.write(result.stderr)
     if result.returncode != 0:
         sys.stderr.write(f"parallel build: {len(defects)} broken link(s): see the lines above (hooks/linkcheck.py)\n")
-    return result.returncode
+    root = settings.config_file.parent
+    violations = site_safety.check(site, settings.site_url, list(settings.theme_dirs), settings.docs_dir,
+                                   lambda path: os.path.relpath(path, root))
+    for violation in violations:
+        sys.stderr.write(f"ERROR    -  site_safety: {violation}\n")
+    if violations:
+        sys.stderr.write(f"parallel build: {len(violations)} unsafe file(s) in the built site: see the lines above "
+                         "(hooks/kbsite/site_safety.py)\n")
+    return result.returncode or (1 if violations else 0)
 
 
 def print_logs(logs: list[str]) -> None:

@@ -18,6 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFINITION = re.compile(r"^\*\[(?P<abbr>[^\]]+)\]:\s*(?P<text>.*?)\s*$")
+COMMENT = re.compile(r"^\s*<!--(?:(?!-->).)*-->\s*$")
+# The definition becomes a title attribute and a glossary cell: plain text,
+# as in the front matter's plain-text fields.
+MARKUP = re.compile(r"[<>\x00-\x1f\x7f]|&[#A-Za-z]")
 MARKER = re.compile(r"^<!--\s*kb:glossary\s*-->\s*$", re.M)
 HEADERS = {"fr": ("Abréviation", "Signification"), "en": ("Abbreviation", "Meaning")}
 
@@ -39,14 +43,18 @@ def parse(text: str, shown: str) -> tuple[list[Abbreviation], list[str]]:
     problems: list[str] = []
     seen: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("<!--"):
+        if not line.strip() or COMMENT.match(line):
             continue
         match = DEFINITION.match(line)
         if not match:
-            problems.append(f"{shown}:{number}: not an abbreviation; write *[ABBR]: meaning")
+            problems.append(f"{shown}:{number}: not an abbreviation; write *[ABBR]: meaning (a comment must be "
+                            "alone on its line: <!-- … -->)")
             continue
         abbr, meaning = match["abbr"].strip(), match["text"]
-        if not meaning:
+        if MARKUP.search(abbr) or MARKUP.search(meaning):
+            problems.append(f"{shown}:{number}: *[{abbr[:40]}] is not plain text: no < or >, no &name; or &#…; "
+                            "(write « et » / “and” for &)")
+        elif not meaning:
             problems.append(f"{shown}:{number}: *[{abbr}] has no meaning after the colon")
         elif abbr in seen:
             problems.append(f"{shown}:{number}: *[{abbr}] is already defined at line {seen[abbr]}")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import frontmatter, safehtml, translations
+from . import docs_files, frontmatter, render_guard, snippets, translations
 
 MONTHS = {
     "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -163,31 +163,55 @@ def overdue_pages(docs: Path, today: dt.date) -> list[tuple[str, dt.date]]:
 
 @dataclass(frozen=True)
 class Report:
-    """One problem of one page. ``line`` is where it is written, when known."""
+    """One problem of one file. ``line`` is where it is written, when known;
+    ``located``: the build's message shows it (files, HTML, limits), while
+    front matter problems name their field instead."""
 
     file: str
-    message: str  # "<field>: <what is wrong>" or "html: <what is wrong>"
+    message: str  # "<field>: <what is wrong>", "html: …", "file: …"
     line: int | None = None
-    html: bool = False
+    located: bool = False
 
     def __str__(self) -> str:
-        # The build's format: front matter by field, raw HTML by line.
-        return f"{self.file}:{self.line}: {self.message}" if self.html else f"{self.file}: {self.message}"
+        if self.located and self.line:
+            return f"{self.file}:{self.line}: {self.message}"
+        return f"{self.file}: {self.message}"
 
 
-def check_docs(docs: Path, shown, vocabulary: dict, today: dt.date, only=None, citations: bool = True) -> list[Report]:
-    """Every front matter and raw HTML problem of every page of ``docs``
-    (``shown(path)`` names a file for the editor), vocabulary problems first.
+def markdown_files(docs: Path) -> list[Path]:
+    """The Markdown pages of docs/ (no symbolic link: they are refused, not read)."""
+    found = []
+    for directory, folders, names in os.walk(docs, followlinks=False):
+        folders.sort()
+        found += [Path(directory) / name for name in sorted(names)
+                  if name.endswith(".md") and not (Path(directory) / name).is_symlink()]
+    return found
+
+
+def check_docs(docs: Path, shown, vocabulary: dict, today: dt.date, only=None, citations: bool = True,
+               includes: Path | None = None, own_assets=frozenset()) -> list[Report]:
+    """Every problem of the files of ``docs`` (``shown(path)`` names a file
+    for the editor): vocabulary first, then the files themselves (types,
+    names, links, encodings, SVG), then each page's front matter, snippets
+    and renderer limits, then citations. ``includes``: the snippets folder.
 
     ``only(path)``: check only the pages it accepts (a parallel build checks
     each language in its own process); ``citations``: also check that a
     source is cited alike on every page (all pages, whatever ``only`` says)."""
     schema = frontmatter.load_schema()
     reports = [Report(p.file, f"{p.field}: {p.message}") for p in frontmatter.vocabulary_problems(schema, vocabulary)]
+    roots = [(docs, own_assets, False)] + ([(includes, frozenset(), True)] if includes else [])
+    for root, assets, markdown_only in roots:
+        reports += [Report(file, f"file: {message}", line, located=True)
+                    for file, line, message in docs_files.tree_problems(root, shown, assets, markdown_only)]
     cited: dict[str, tuple[str, dict]] = {}
-    for path in sorted(docs.rglob("*.md")):
+    for path in markdown_files(docs):
         name = shown(path)
-        text = path.read_text(encoding="utf-8")
+        if path.stat().st_size > docs_files.MAX_TEXT:
+            continue  # reported above
+        text, unreadable = docs_files.read_text(path, name)
+        if unreadable:
+            continue  # reported above
         if only is not None and not only(path):
             reports += _citation_problems(name, text, cited) if citations else []
             continue
@@ -199,7 +223,11 @@ def check_docs(docs: Path, shown, vocabulary: dict, today: dt.date, only=None, c
                 line = frontmatter.field_line(text, problem.field)
             reports.append(Report(problem.file, f"{problem.field}: {problem.message}", line))
         _, body, first_line = frontmatter.split(text)
-        reports += [Report(name, f"html: {u.message}", u.line, html=True) for u in safehtml.find_unsafe(body, first_line)]
+        reports += [Report(name, f"markdown: {message}", line, located=True)
+                    for line, message in render_guard.limit_problems(body, first_line)]
+        if includes:
+            reports += [Report(name, f"snippet: {message}", line, located=True)
+                        for line, message in snippets.problems(body, first_line, includes)]
         reports += _citation_problems(name, text, cited) if citations else []
     return reports
 

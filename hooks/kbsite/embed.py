@@ -21,7 +21,9 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
+
+from . import csp
 
 EMBED_DIR = "embed"
 OEMBED_WIDTH = 720
@@ -67,6 +69,26 @@ def info(page_dest: str, page_url: str, site_url: str) -> EmbedInfo:
     return EmbedInfo(dest, base + url_path, base_href, json_dest, base + json_dest, base + LOADER, base + page_url)
 
 
+def open_other_sites_apart(html: str, page_url: str) -> str:
+    """The embed variant with every link to another site opening a new tab
+    (``target="_blank"``, ``rel="noopener noreferrer"``): the variant's
+    ``<base target="_top">`` would otherwise let a link in a partner's iframe
+    navigate the partner's own page away to any site. Links to our pages
+    keep opening in the top window."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    origin = urlsplit(page_url)
+    tree = LexborHTMLParser(html)
+    changed = False
+    for link in tree.css("a[href]"):
+        target = urlsplit(urljoin(page_url, link.attributes.get("href") or ""))
+        if (target.scheme, target.netloc) != (origin.scheme, origin.netloc):
+            link.attrs["target"] = "_blank"
+            link.attrs["rel"] = "noopener noreferrer"
+            changed = True
+    return tree.html if changed else html
+
+
 def theme_stylesheets(theme_dirs: list[str], palette: bool) -> list[str]:
     """Material's own stylesheets as the theme ships them (hashed names, e.g.
     ``assets/stylesheets/main.57a0d79d.min.css``), for the embed template."""
@@ -98,15 +120,19 @@ def oembed_document(title: str, provider_name: str, provider_url: str, html: str
 def write_headers_file(site_dir: Path, site_url: str) -> None:
     """Write ``_headers`` for a finished site (every top-level entry)."""
     top_level = [(entry.name, entry.is_dir()) for entry in site_dir.iterdir() if entry.name != "_headers"]
-    (site_dir / "_headers").write_text(headers_file(top_level, site_url), encoding="utf-8")
+    hashes = csp.site_hashes(site_dir, exclude_folder=EMBED_DIR)
+    (site_dir / "_headers").write_text(headers_file(top_level, site_url, hashes), encoding="utf-8")
 
 
-def headers_file(top_level: list[tuple[str, bool]], site_url: str) -> str:
+def headers_file(top_level: list[tuple[str, bool]], site_url: str, script_hashes: list[str] = ()) -> str:
     """The ``_headers`` file (Netlify and Cloudflare Pages syntax).
 
     ``top_level``: the site's top-level entries as ``(name, is_folder)``.
     Framing by any site is allowed under ``embed/`` only; every other HTML page
-    may be framed by the site itself only. The referrer is never sent.
+    may be framed by the site itself only. The referrer is never sent. The
+    Content-Security-Policy is the pages' own (kbsite.csp), with every hash
+    their inline theme scripts need (``script_hashes``), plus the framing rule
+    a ``<meta>`` cannot carry; the embed variants have no inline script.
     """
     prefix = urlsplit(site_url).path or "/"
     prefix = prefix if prefix.endswith("/") else prefix + "/"
@@ -118,11 +144,12 @@ def headers_file(top_level: list[tuple[str, bool]], site_url: str) -> str:
         "  Referrer-Policy: no-referrer",
         "  X-Content-Type-Options: nosniff",
         f"{prefix}{EMBED_DIR}/*",
-        "  Content-Security-Policy: frame-ancestors *",
+        f"  Content-Security-Policy: {csp.policy(frame_ancestors='*')}",
     ]
     own = [prefix] + [f"{prefix}{name}" for name, folder in sorted(top_level)
                       if not folder and name.endswith(".html")]
     own += [f"{prefix}{name}/*" for name, folder in sorted(top_level) if folder and name != EMBED_DIR]
+    page_rule = "'self'"
     for path in own:
-        lines += [path, "  Content-Security-Policy: frame-ancestors 'self'"]
+        lines += [path, f"  Content-Security-Policy: {csp.policy(' '.join(script_hashes), frame_ancestors=page_rule)}"]
     return "\n".join(lines) + "\n"

@@ -52,8 +52,13 @@ class Problem:
 _validators: dict[int, object] = {}  # id(schema) -> compiled validator
 
 
+OPENING = re.compile(r"\A---[ \t]*\r?\n")
+
+
 def split(text: str) -> tuple[str | None, str, int]:
-    """(front matter YAML or None, body, line where the body starts)."""
+    """(front matter YAML or None, body, line where the body starts). A
+    UTF-8 byte-order mark is ignored, as MkDocs ignores it."""
+    text = text.removeprefix("\ufeff")
     match = FRONT_MATTER.match(text)
     if not match:
         return None, text, 1
@@ -72,8 +77,27 @@ def read(text: str) -> dict:
     return copy.deepcopy(_parse(raw))
 
 
+def unclosed(text: str) -> bool:
+    """True when the page opens a front matter block and never closes it."""
+    text = text.removeprefix("\ufeff")
+    return bool(OPENING.match(text)) and FRONT_MATTER.match(text) is None
+
+
+def _refuse_aliases(raw: str) -> None:
+    """YAML anchors and aliases (&a, *a) let a few lines expand into billions
+    of values (an "alias bomb"): a page has no use for them."""
+    if "&" not in raw and "*" not in raw:
+        return
+    for token in yaml.scan(raw, Loader=yaml.SafeLoader):
+        if isinstance(token, (yaml.AliasToken, yaml.AnchorToken)):
+            line = token.start_mark.line + 2  # the front matter starts on line 2
+            raise ValueError(f"a YAML anchor or alias (&name / *name) at line {line}: not allowed; write each "
+                             "value out")
+
+
 @functools.lru_cache(maxsize=16384)
 def _parse(raw: str) -> dict:
+    _refuse_aliases(raw)
     data = yaml.load(raw, Loader=_StringDates)
     if data is None:
         return {}
@@ -203,6 +227,9 @@ def check_page(shown: str, text: str, schema: dict, today: dt.date | None = None
         return [Problem(shown, "front matter", f"not valid YAML{where}: {problem}{hint}")]
     except ValueError as error:
         return [Problem(shown, "front matter", str(error))]
+    if unclosed(text):
+        return [Problem(shown, "front matter", "the `---` block opened on line 1 is never closed: add a line "
+                                               "`---` after the last field")]
     if split(text)[0] is None:
         return [Problem(shown, "front matter", "missing: the page must start with a `---` block (python3 dev.py new makes one)")]
     problems = [Problem(shown, field, message) for field, message in validate(data, schema)]

@@ -1,12 +1,21 @@
-"""Turn off Material 9.8's alternate-link click interception in the built bundle.
+"""Two narrow edits of Material 9.8's built JavaScript bundle.
 
-Material's ``setupAlternate`` fetches ``sitemap.xml`` next to every URL found in
-a ``<link rel="alternate">`` and, on any click whose target starts with one of
-those URLs, rewrites the target as if each alternate were a sibling site
-(``/en/``, ``/de/``). With per-page hreflang links at directory URLs this
-hijacks ordinary links (``/guides/`` is a prefix of ``/guides/x/``) and costs
-two 404 requests per page. We narrow its selector so it matches nothing;
-our own ``kb-languages.js`` does the language switching.
+1. Alternate links (hooks/language_switcher.py). Material's ``setupAlternate``
+   fetches ``sitemap.xml`` next to every URL found in a
+   ``<link rel="alternate">`` and, on any click whose target starts with one
+   of those URLs, rewrites the target as if each alternate were a sibling site
+   (``/en/``, ``/de/``). With per-page hreflang links at directory URLs this
+   hijacks ordinary links (``/guides/`` is a prefix of ``/guides/x/``) and
+   costs two 404 requests per page. We narrow its selector so it matches
+   nothing; our own ``kb-languages.js`` does the language switching.
+2. Tooltips as text (hooks/theme_escaping.py). With ``content.tooltips``
+   Material shows an element's ``title`` in a tooltip by adding it as HTML
+   (``innerHTML``): a link title, an abbreviation's definition, or a heading
+   whose text merely *reads* ``<img onerror=…>`` would become markup and run.
+   Both of its tooltip functions are made to add the title as text.
+
+Each edit must find its code exactly once, or BundleChanged stops the build:
+a new Material release is re-checked, never silently left unpatched.
 """
 
 from __future__ import annotations
@@ -15,25 +24,45 @@ from pathlib import Path
 
 ORIGINAL = '"link[rel=alternate]"'
 NARROWED = '"link[rel=alternate][data-md-alternate-site]"'
+TOOLTIP_EDITS = (
+    # tooltip2 (links, abbreviations, truncated navigation and headings): Cn(...children) appends strings as HTML
+    ("let n=e.title,i=Cn(n);", "let n=e.title,i=Cn(document.createTextNode(n));"),
+    # the inline tooltip: n.innerHTML=t
+    ("o=Dt(r,\"inline\"),n=j(\".md-typeset\",o);return n.innerHTML=t,",
+     "o=Dt(r,\"inline\"),n=j(\".md-typeset\",o);return n.textContent=t,"),
+)
 
 
 class BundleChanged(Exception):
-    """Material's bundle no longer has the code this patch expects."""
+    """Material's bundle no longer has the code an edit expects."""
 
 
-def disable_alternate_interception(site_dir: Path) -> Path:
+def bundle_path(site_dir: Path) -> Path:
     bundles = sorted((site_dir / "assets" / "javascripts").glob("bundle.*.min.js"))
     if len(bundles) != 1:
         raise BundleChanged(f"expected one Material bundle in {site_dir}/assets/javascripts, found {len(bundles)}")
-    bundle = bundles[0]
+    return bundles[0]
+
+
+def _edit(site_dir: Path, edits, why: str) -> Path:
+    bundle = bundle_path(site_dir)
     text = bundle.read_text(encoding="utf-8")
-    if NARROWED in text and ORIGINAL not in text:
-        return bundle  # already patched (dirty rebuild)
-    count = text.count(ORIGINAL)
-    if count != 1:
-        raise BundleChanged(
-            f"{bundle.name}: expected {ORIGINAL} once, found it {count} times; "
-            "Material changed its language selector code: re-check hooks/language_switcher.py"
-        )
-    bundle.write_text(text.replace(ORIGINAL, NARROWED), encoding="utf-8")
+    if all(new in text and old not in text for old, new in edits):
+        return bundle  # already edited (dirty rebuild)
+    for old, new in edits:
+        count = text.count(old)
+        if count != 1:
+            raise BundleChanged(f"{bundle.name}: expected {old!r} once, found it {count} times; {why}")
+        text = text.replace(old, new)
+    bundle.write_text(text, encoding="utf-8")
     return bundle
+
+
+def disable_alternate_interception(site_dir: Path) -> Path:
+    return _edit(site_dir, [(ORIGINAL, NARROWED)],
+                 "Material changed its language selector code: re-check hooks/language_switcher.py")
+
+
+def text_tooltips(site_dir: Path) -> Path:
+    return _edit(site_dir, TOOLTIP_EDITS,
+                 "Material changed its tooltip code: re-check hooks/kbsite/material_bundle.py (tooltips as text)")

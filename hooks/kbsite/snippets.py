@@ -1,0 +1,52 @@
+"""A page's ``--8<--`` snippets: each must be a file of includes/, found.
+
+pymdownx.snippets itself stops the build on a missing snippet with a
+traceback and no file name. Here its own preprocessor (the same parsing,
+the same path rules: inside ``base_path``, no URL) runs on each page that
+has a snippet, before the build; a missing or outside file becomes
+``docs/<file>.md:<line>: snippet: …``. Symbolic links are refused in
+includes/ (kbsite.docs_files), so the plugin's ``abspath`` check holds for
+the real path too.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+MARKER = "8<"
+_MISSING = re.compile(r"Snippet at path '(.*)' could not be found")
+MAX_REPORTS = 20
+
+
+def _preprocessor(includes: Path):
+    import markdown
+
+    md = markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": {
+        "base_path": [str(includes.resolve())], "check_paths": True, "url_download": False,
+        "restrict_base_path": True}})
+    return md.preprocessors["snippet"]
+
+
+def problems(body: str, first_line: int, includes: Path) -> list[tuple[int, str]]:
+    """(line, message) for every snippet of the page that is not a file of includes/."""
+    if MARKER not in body:
+        return []
+    from pymdownx.snippets import SnippetMissingError
+
+    lines = body.split("\n")
+    found: list[tuple[int, str]] = []
+    while len(found) < MAX_REPORTS:
+        try:
+            _preprocessor(includes).run(list(lines))
+            return found
+        except SnippetMissingError as error:
+            match = _MISSING.search(str(error))
+            path = match.group(1) if match else ""
+            index = next((i for i, line in enumerate(lines) if MARKER in line and path and path in line), None)
+            if index is None:
+                index = next((i for i, line in enumerate(lines) if MARKER in line), 0)
+            found.append((index + first_line, f"{path!r} is not a file of includes/ (snippets come from "
+                                              "includes/ only, by a relative name such as \"abbreviations.fr.md\")"))
+            lines[index] = ""  # look for the next one
+    return found
