@@ -176,14 +176,67 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def parse_headers(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """A ``_headers`` file (Netlify and Cloudflare Pages syntax) as rules."""
+    rules: list[tuple[str, list[tuple[str, str]]]] = []
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line.startswith((" ", "\t")):
+            rules.append((line.strip(), []))
+        else:
+            name, _, value = line.strip().partition(":")
+            rules[-1][1].append((name.strip().lower(), value.strip()))
+    return rules
+
+
+def matches(rule: str, path: str) -> bool:
+    if rule.endswith("*"):
+        return path.startswith(rule[:-1])
+    return path == rule
+
+
+def served_headers(rules, path: str, host: str) -> dict[str, str]:
+    """Netlify: a later matching rule replaces the same header; Cloudflare Pages:
+    values of the same header from several matching rules are joined."""
+    result: dict[str, str] = {}
+    for rule, headers in rules:
+        if not matches(rule, path):
+            continue
+        for name, value in headers:
+            if host == "cloudflare" and name in result:
+                result[name] += ", " + value
+            else:
+                result[name] = value
+    return result
+
+
+class HeadersHandler(QuietHandler):
+    """Serves a built site as Netlify would: with the headers of its ``_headers``."""
+
+    rules: list = []
+
+    def end_headers(self):
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        for name, value in served_headers(self.rules, path, "netlify").items():
+            self.send_header(name, value)
+        super().end_headers()
+
+
 @dataclass
 class Served:
     build: BuildResult
     base_url: str
 
 
-def serve(directory: Path, port: int) -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(QuietHandler, directory=str(directory))
+def serve(directory: Path, port: int, with_headers: bool = False) -> http.server.ThreadingHTTPServer:
+    """Serve a folder on 127.0.0.1; ``with_headers``: with its ``_headers``
+    (the Content-Security-Policy and framing rules a host would send)."""
+    if with_headers:
+        rules = parse_headers((Path(directory) / "_headers").read_text(encoding="utf-8"))
+        handler = functools.partial(type("SiteHandler", (HeadersHandler,), {"rules": rules}), directory=str(directory))
+    else:
+        handler = functools.partial(QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -195,7 +248,7 @@ def real_site(tmp_path_factory) -> Served:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}/"
     build = run_build(ROOT / "docs", tmp_path_factory.mktemp("real"), base_url).ok()
-    server = serve(build.site_dir, port)
+    server = serve(build.site_dir, port, with_headers=True)
     yield Served(build, base_url)
     server.shutdown()
 
@@ -209,7 +262,7 @@ def serve_fixture(build_fixture):
         port = free_port()
         base_url = f"http://127.0.0.1:{port}/"
         build = build_fixture(name, site_url=base_url).ok()
-        servers.append(serve(build.site_dir, port))
+        servers.append(serve(build.site_dir, port, with_headers=True))
         return Served(build, base_url)
 
     yield start
@@ -236,14 +289,28 @@ def browser():
         browser.close()
 
 
+CSP_REPORTER = """document.addEventListener("securitypolicyviolation", (event) =>
+  window.__kbCspViolation(event.violatedDirective + " blocked " + (event.blockedURI || "inline") + " on " + location.href))"""
+
+
+def record_csp_violations(context) -> list[str]:
+    """Every Content-Security-Policy violation of every page of the context."""
+    violations: list[str] = []
+    context.expose_binding("__kbCspViolation", lambda source, text: violations.append(text))
+    context.add_init_script(CSP_REPORTER)
+    return violations
+
+
 class RecordedPage:
-    """A page whose every request and cookie is kept for privacy checks."""
+    """A page whose every request, cookie and CSP violation is kept (privacy
+    checks; the fixture fails a test whose pages broke the policy)."""
 
     def __init__(self, context, page):
         self.context = context
         self.page = page
         self.requests: list[str] = []
         context.on("request", lambda request: self.requests.append(request.url))
+        self.csp_violations: list[str] = []
 
     def hosts(self) -> set[str]:
         from urllib.parse import urlsplit
@@ -254,7 +321,10 @@ class RecordedPage:
 @pytest.fixture
 def recorded_page(browser):
     context = browser.new_context()
+    violations = record_csp_violations(context)
     page = context.new_page()
     recorded = RecordedPage(context, page)
+    recorded.csp_violations = violations
     yield recorded
     context.close()
+    assert violations == [], "the site broke its own Content-Security-Policy"

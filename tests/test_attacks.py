@@ -124,8 +124,14 @@ def test_snippet_vectors_are_refused_before_the_build_reads_a_page(tmp_path):
     docs = write_tree(tmp_path / "docs", {page_name(v): body_page(v) for v in vectors})
     build = run_build(docs, tmp_path, env=ENV, timeout=60)
     assert build.returncode != 0 and "Traceback" not in build.log, build.log[-3000:]
-    named = {file for file, _, _ in errors(build.log)}
-    assert [v["id"] for v in vectors if f"docs/{page_name(v)}" not in named] == [], build.log[-3000:]
+    found = errors(build.log)
+    wrong = []
+    for vector in vectors:
+        lines = {line for name, line, _ in found if name == f"docs/{page_name(vector)}"}
+        expected = BODY_LINE + HEADING_LINES + vector.get("line", 1) - 1
+        if expected not in lines:
+            wrong.append(f"{vector['id']}: refused at {sorted(lines, key=str)}, not at {expected}")
+    assert wrong == [], "\n".join(wrong) + build.log[-3000:]
 
 
 def test_neutralised_vectors_build_and_leave_nothing_that_runs(neutralised_build):

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, free_port, serve
+from conftest import ROOT, free_port, parse_headers, serve, served_headers
 
 OEMBED_SCHEMA = json.loads((ROOT / "schema" / "oembed.schema.json").read_text(encoding="utf-8"))
 
@@ -99,40 +99,6 @@ def test_full_pages_offer_the_snippet_to_copy(real_site):
 
 
 # --- _headers: framing allowed under embed/ only --------------------------------------
-
-def parse_headers(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
-    rules: list[tuple[str, list[tuple[str, str]]]] = []
-    for line in text.splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if not line.startswith((" ", "\t")):
-            rules.append((line.strip(), []))
-        else:
-            name, _, value = line.strip().partition(":")
-            rules[-1][1].append((name.strip().lower(), value.strip()))
-    return rules
-
-
-def matches(rule: str, path: str) -> bool:
-    if rule.endswith("*"):
-        return path.startswith(rule[:-1])
-    return path == rule
-
-
-def served_headers(rules, path: str, host: str) -> dict[str, str]:
-    """Netlify: a later matching rule replaces the same header; Cloudflare Pages:
-    values of the same header from several matching rules are joined."""
-    result: dict[str, str] = {}
-    for rule, headers in rules:
-        if not matches(rule, path):
-            continue
-        for name, value in headers:
-            if host == "cloudflare" and name in result:
-                result[name] += ", " + value
-            else:
-                result[name] = value
-    return result
-
 
 @pytest.mark.parametrize("host", ["netlify", "cloudflare"])
 def test_headers_allow_framing_of_embed_variants_only(real_site, host):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 MARKER = "8<"
 _MISSING = re.compile(r"Snippet at path '(.*)' could not be found")
+_SECTION = re.compile(r"Snippet section '(.*)' could not be located")
 MAX_REPORTS = 20
 
 
@@ -41,12 +42,17 @@ def problems(body: str, first_line: int, includes: Path) -> list[tuple[int, str]
             _preprocessor(includes).run(list(lines))
             return found
         except SnippetMissingError as error:
-            match = _MISSING.search(str(error))
-            path = match.group(1) if match else ""
-            index = next((i for i, line in enumerate(lines) if MARKER in line and path and path in line), None)
+            missing, section = _MISSING.search(str(error)), _SECTION.search(str(error))
+            needle = missing.group(1) if missing else (f":{section.group(1)}" if section else "")
+            index = next((i for i, line in enumerate(lines) if needle and needle in line), None)
             if index is None:
                 index = next((i for i, line in enumerate(lines) if MARKER in line), 0)
-            found.append((index + first_line, f"{path!r} is not a file of includes/ (snippets come from "
-                                              "includes/ only, by a relative name such as \"abbreviations.fr.md\")"))
+            if section:
+                message = (f"no section {section.group(1)!r} in that file of includes/ (mark one with "
+                           f"--8<-- [start:{section.group(1)}] and [end:{section.group(1)}])")
+            else:
+                message = (f"{needle!r} is not a file of includes/ (snippets come from includes/ only, by a "
+                           "relative name such as \"abbreviations.fr.md\")")
+            found.append((index + first_line, message))
             lines[index] = ""  # look for the next one
     return found

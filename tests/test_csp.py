@@ -1,0 +1,110 @@
+"""The Content-Security-Policy: on every page, first, and the site works under it.
+
+Served as a host would send it (``_headers`` applied, as well as each page's
+``<meta>``), in Chromium: no page breaks the policy or logs an error, and
+search, the language switcher, instant navigation, tooltips, offline reading
+and the embeds keep working (the ``recorded_page`` fixture fails any test
+whose pages broke the policy).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, record_csp_violations
+
+sys.path.insert(0, str(ROOT / "hooks"))
+from kbsite import csp  # noqa: E402
+
+SEARCH_INPUT = "input[data-md-component=search-query]"
+
+
+def html_files(site):
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+def test_every_page_has_the_policy_before_any_script(real_site):
+    site = real_site.build.site_dir
+    for relative in html_files(site):
+        soup = BeautifulSoup((site / relative).read_text(encoding="utf-8"), "html.parser")
+        meta = soup.select_one('head meta[http-equiv="Content-Security-Policy"]')
+        assert meta is not None, relative
+        policy = meta["content"]
+        assert "'kb-inline-scripts'" not in policy, relative  # the placeholder was filled
+        assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+        assert "object-src 'none'" in policy and "base-uri 'self'" in policy and "form-action 'self'" in policy
+        assert "frame-ancestors" not in policy, "a <meta> cannot carry it (the browser logs an error)"
+        first_script = soup.find("script")
+        if first_script is not None:
+            assert meta.sourceline < first_script.sourceline or (
+                meta.sourceline == first_script.sourceline and meta.sourcepos < first_script.sourcepos), relative
+
+
+def test_only_the_themes_own_inline_scripts_get_a_hash():
+    patterns = csp.theme_inline_scripts()
+    theme = ('<script>__md_scope=new URL("../..",location),__md_hash=e=>[...e].reduce(((e,_)=>(e<<5)-e+'
+             '_.charCodeAt(0)),0),__md_get=(e,_=localStorage,t=__md_scope)=>JSON.parse(_.getItem(t.pathname+"."+e)),'
+             '__md_set=(e,_,t=localStorage,a=__md_scope)=>{try{t.setItem(a.pathname+"."+e,JSON.stringify(_))}'
+             'catch(e){}}</script>')
+    assert len(csp.theme_script_hashes(theme, patterns)) == 1
+    # The same script with a scope that leaves its string, and a page's own script: no hash.
+    broken_out = theme.replace('"../.."', '"").constructor.constructor("alert(1)")(),("')
+    assert csp.theme_script_hashes(broken_out, patterns) == []
+    assert csp.theme_script_hashes("<script>alert(1)</script>", patterns) == []
+    page = ("<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'self' "
+            f"{csp.PLACEHOLDER}\">{theme}</head><body><script>alert(1)</script></body></html>")
+    filled = csp.fill(page, patterns)
+    assert filled.count("'sha256-") == 1 and csp.PLACEHOLDER not in filled
+
+
+def test_no_page_breaks_the_policy_or_logs_an_error(real_site, browser):
+    """Every page of the site (full pages, embed variants, 404 pages, the
+    offline page), served with its _headers, loaded in Chromium."""
+    site = real_site.build.site_dir
+    context = browser.new_context(service_workers="block")
+    violations = record_csp_violations(context)
+    errors: list[str] = []
+    page = context.new_page()
+    page.on("console", lambda message: message.type == "error" and errors.append(f"{page.url}: {message.text}"))
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+    try:
+        for relative in html_files(site):
+            url = real_site.base_url + (relative[: -len("index.html")] if relative.endswith("index.html") else relative)
+            page.goto(url, wait_until="load")
+        assert len(html_files(site)) > 150
+    finally:
+        context.close()
+    assert violations == []
+    assert errors == []
+
+
+def test_the_site_works_under_its_policy(real_site, recorded_page):
+    """Search, instant navigation, a tooltip, the switcher and offline reading,
+    in one visit; the fixture fails the test on any policy violation."""
+    page = recorded_page.page
+    base = real_site.base_url
+    page.goto(base, wait_until="load")
+    # Offline reading: the service worker registers (worker-src is 'self').
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null"
+                           " || navigator.serviceWorker.getRegistration().then(r => !!r)", timeout=10_000)
+    # Search (a worker, a fetched index) finds a page.
+    page.click(SEARCH_INPUT)
+    page.keyboard.type("naloxone")
+    page.wait_for_selector(".md-search-result__item > a", timeout=10_000)
+    # Instant navigation to the result, then a tooltip on an abbreviation.
+    page.locator(".md-search-result__item > a").first.click()
+    page.wait_for_load_state("load")
+    page.goto(base + "guides/guide-tuo/", wait_until="load")
+    abbr = page.locator("article abbr[title]").first
+    definition = abbr.get_attribute("title")
+    abbr.hover()
+    tooltip = page.locator(".md-tooltip2__inner").first
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert tooltip.inner_text().strip() == definition
+    # The language switcher, after instant navigation.
+    page.hover(".md-header .md-select")
+    page.locator('.md-select__link[hreflang="en"]').first.click()
+    page.wait_for_url(base + "en/guides/guide-tuo/")
+    assert page.locator("html").get_attribute("lang") == "en"
