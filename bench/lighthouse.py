@@ -9,6 +9,16 @@ gzip and sends a one-hour Cache-Control, like a static host. Lighthouse runs
 with its default mobile settings (simulated slow 4G, throttled CPU) in Debian's
 Chromium (CHROME_PATH=/usr/bin/chromium). It prints a Markdown table (scores and
 bytes transferred) and writes every report to bench/results/.
+
+    .venv/bin/python bench/lighthouse.py --compare-csp --repeat 3
+
+measures what the Content-Security-Policy costs instead: the real site as built
+("with CSP": its <meta> policies, and the headers `_headers` gives each path)
+against a copy of the same build with every <meta http-equiv="Content-Security-Policy">
+tag removed and no Content-Security-Policy header ("without CSP"; every other
+header of `_headers` is sent to both). Both are served in turn on the same port
+(same origin, same absolute URLs), alternating with/without, and it prints the
+medians over the repeats, then every run.
 """
 
 from __future__ import annotations
@@ -19,8 +29,10 @@ import gzip
 import http.server
 import json
 import os
+import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -123,6 +135,68 @@ def build_default(workdir: Path, site: Path, site_url: str) -> None:
     subprocess.run([str(MKDOCS), "build", "-q", "-f", str(config)], cwd=workdir, env=env, check=True)
 
 
+def parse_headers_file(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Netlify ``_headers``: rules of a path line and indented ``Name: value`` lines."""
+    rules: list[tuple[str, list[tuple[str, str]]]] = []
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line[0].isspace():
+            name, _, value = line.strip().partition(":")
+            rules[-1][1].append((name.strip(), value.strip()))
+        else:
+            rules.append((line.strip(), []))
+    return rules
+
+
+def headers_for(rules: list[tuple[str, list[tuple[str, str]]]], url_path: str) -> dict[str, str]:
+    """The headers for one path: a rule ending in ``*`` is a prefix, any other
+    is the exact path; for each header the last matching rule wins (Netlify)."""
+    found: dict[str, str] = {}
+    for pattern, headers in rules:
+        if url_path.startswith(pattern[:-1]) if pattern.endswith("*") else url_path == pattern:
+            for name, value in headers:
+                found[name] = value
+    return found
+
+
+class SwitchableHandler(CompressingHandler):
+    """Serves ``state["root"]`` with the ``_headers`` of ``state["rules"]``,
+    leaving out Content-Security-Policy unless ``state["csp"]``."""
+
+    state: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, directory=str(self.state["root"]), **kwargs)
+
+    def end_headers(self):
+        url_path = self.path.split("?", 1)[0].split("#", 1)[0]
+        for name, value in headers_for(self.state["rules"], url_path).items():
+            if name.lower() != "content-security-policy" or self.state["csp"]:
+                self.send_header(name, value)
+        super().end_headers()
+
+
+CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
+
+
+def copy_without_csp_meta(source: Path, target: Path) -> tuple[int, int]:
+    """A copy of the built site with every CSP <meta> tag removed (nothing else
+    changes). Returns (HTML files changed, tags removed)."""
+    shutil.copytree(source, target)
+    files = tags = 0
+    for path in target.rglob("*.html"):
+        data = path.read_bytes()
+        stripped, count = CSP_META.subn(b"", data)
+        if count:
+            path.write_bytes(stripped)
+            files += 1
+            tags += count
+        if b"Content-Security-Policy" in stripped:
+            sys.exit(f"{path}: a Content-Security-Policy the regex did not remove")
+    return files, tags
+
+
 def lighthouse(url: str, output: Path) -> dict:
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
     command = [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={output}",
@@ -145,11 +219,105 @@ def lighthouse(url: str, output: Path) -> dict:
     }
 
 
+def run_details(output: Path) -> dict:
+    """What --compare-csp reports besides lighthouse()'s figures, from the saved report."""
+    report = json.loads(output.read_text(encoding="utf-8"))
+    audits = report["audits"]
+
+    def items(audit):
+        return (audits.get(audit, {}).get("details") or {}).get("items", [])
+
+    return {
+        "metrics": {key: audits[key]["numericValue"] for key in
+                    ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time")},
+        "console": [(item.get("source"), item.get("description")) for item in items("errors-in-console")],
+        "issues": [(item.get("issueType"), len((item.get("subItems") or {}).get("items", [])))
+                   for item in items("inspector-issues")],
+        "csp_xss": [item.get("description") for item in items("csp-xss")],
+        "warnings": report.get("runWarnings", []),
+    }
+
+
+def compare_csp(repeat: int) -> None:
+    """The real site with and without its Content-Security-Policy, alternately."""
+    runs: dict[tuple[str, str], list[dict]] = {}
+    sites = ("with CSP", "without CSP")
+    with tempfile.TemporaryDirectory() as temp:
+        temp = Path(temp)
+        port = free_port()
+        site_url = f"http://127.0.0.1:{port}/"
+        with_csp, without_csp = temp / "with-csp", temp / "without-csp"
+        build_ours(with_csp, site_url)
+        files, tags = copy_without_csp_meta(with_csp, without_csp)
+        html = sum(1 for _ in with_csp.rglob("*.html"))
+        print(f"copy without CSP: {tags} <meta> tags removed from {files} of {html} HTML files",
+              file=sys.stderr, flush=True)
+        rules = parse_headers_file((with_csp / "_headers").read_text(encoding="utf-8"))
+        roots = {"with CSP": (with_csp, True), "without CSP": (without_csp, False)}
+        SwitchableHandler.state = {"root": with_csp, "rules": rules, "csp": True}
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), SwitchableHandler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            for n in range(repeat):
+                order = sites if n % 2 == 0 else sites[::-1]  # with/without, then without/with
+                for page_label, path in PAGES:
+                    for site in order:
+                        root, csp = roots[site]
+                        SwitchableHandler.state.update(root=root, csp=csp)
+                        slug = path.strip("/").replace("/", "_") or "home"
+                        name = f"csp-{'with' if csp else 'without'}-{slug}-{n + 1}.json"
+                        result = lighthouse(site_url + path, RESULTS / name)
+                        result.update(run_details(RESULTS / name))
+                        runs.setdefault((page_label, site), []).append(result)
+                        print(f"run {n + 1} · {site} · {page_label}: perf {result['scores']['performance']}, "
+                              f"{ {k: round(v) for k, v in result['metrics'].items()} }, {result['bytes']} B, "
+                              f"console {result['console']}, issues {result['issues']}, "
+                              f"csp-xss {result['csp_xss']}, warnings {result['warnings']}",
+                              file=sys.stderr, flush=True)
+        finally:
+            server.shutdown()
+            server.server_close()
+
+    def med(values):
+        return statistics.median(values)
+
+    print(f"Medians of {repeat} runs per page and site.\n")
+    print("| Page | Site | Performance | FCP | LCP | TBT | Transferred | Console errors | Best practices |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for page_label, _ in PAGES:
+        for site in sites:
+            rs = runs[(page_label, site)]
+            m = [med([r["metrics"][k] for r in rs]) for k in
+                 ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time")]
+            print(f"| {page_label} | {site} | {med([r['scores']['performance'] for r in rs]):.2f} | "
+                  f"{m[0]:.0f} ms | {m[1]:.0f} ms | {m[2]:.0f} ms | "
+                  f"{med([r['bytes'] for r in rs]) / 1024:.1f} KB | {med([len(r['console']) for r in rs]):g} | "
+                  f"{med([r['scores']['best-practices'] for r in rs]):.2f} |")
+    print("\nEvery run (performance, FCP / LCP / TBT in ms, bytes, console errors, best practices):\n")
+    print("| Page | Site | Runs |")
+    print("|---|---|---|")
+    for page_label, _ in PAGES:
+        for site in sites:
+            cells = [f"{r['scores']['performance']:.2f}, {r['metrics']['first-contentful-paint']:.0f} / "
+                     f"{r['metrics']['largest-contentful-paint']:.0f} / {r['metrics']['total-blocking-time']:.0f}, "
+                     f"{r['bytes']}, {len(r['console'])}, {r['scores']['best-practices']:.2f}"
+                     for r in runs[(page_label, site)]]
+            print(f"| {page_label} | {site} | {' · '.join(cells)} |")
+
+
 def main() -> None:
-    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--compare-csp", action="store_true",
+                        help="the real site with and without its Content-Security-Policy")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per page and site for --compare-csp (default 3)")
+    args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         sys.exit(f"{LIGHTHOUSE} is missing: run `npm ci` in bench/lighthouse")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     RESULTS.mkdir(exist_ok=True)
+    if args.compare_csp:
+        return compare_csp(args.repeat)
     rows = []
     with tempfile.TemporaryDirectory() as temp:
         temp = Path(temp)

@@ -9,6 +9,7 @@ whose pages broke the policy).
 
 from __future__ import annotations
 
+import re
 import sys
 
 from bs4 import BeautifulSoup
@@ -108,3 +109,47 @@ def test_the_site_works_under_its_policy(real_site, recorded_page):
     page.locator('.md-select__link[hreflang="en"]').first.click()
     page.wait_for_url(base + "en/guides/guide-tuo/")
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+PLANTED = ('<script>alert(1)</script><img src="x" onerror="alert(1)">'
+           '<a id="kb-planted" href="javascript:alert(1)">x</a>')
+TRAP = """for (const name of ["alert", "confirm", "prompt", "print"])
+  Object.defineProperty(window, name, {value: (v) => window.__kbxHit(name), writable: false})"""
+
+
+def test_the_policy_alone_stops_a_script_planted_past_every_check(real_site, browser, tmp_path):
+    """The last layer on its own: markup planted in a built page (as a bug in a
+    template or hook would write it) does not run, under the page's <meta>
+    policy only (no _headers) and under the header only (no <meta>)."""
+    import shutil
+
+    from conftest import free_port, serve
+
+    marker = '<article class="md-content__inner md-typeset">'
+    for variant in ("meta", "header"):
+        site = tmp_path / variant
+        shutil.copytree(real_site.build.site_dir, site)
+        page = site / "guides" / "guide-tuo" / "index.html"
+        html = page.read_text(encoding="utf-8").replace(marker, marker + PLANTED, 1)
+        if variant == "header":
+            html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+        page.write_text(html, encoding="utf-8")
+        port = free_port()
+        base = f"http://127.0.0.1:{port}/"
+        # The real site's URLs are absolute to its own port: rebuild nothing, only serve it at that port.
+        server = serve(site, port, with_headers=(variant == "header"))
+        context = browser.new_context(service_workers="block")
+        hits: list[str] = []
+        context.expose_binding("__kbxHit", lambda source, name: hits.append(name))
+        context.add_init_script(TRAP)
+        violations = record_csp_violations(context)
+        try:
+            tab = context.new_page()
+            tab.goto(base + "guides/guide-tuo/", wait_until="load")
+            tab.click("#kb-planted", no_wait_after=True)
+            tab.wait_for_timeout(300)
+        finally:
+            context.close()
+            server.shutdown()
+        assert hits == [], variant
+        assert any("inline" in v for v in violations), (variant, violations)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from html.parser import HTMLParser
-from pathlib import Path
 
 from conftest import ROOT
 

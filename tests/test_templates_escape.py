@@ -96,7 +96,6 @@ def test_the_embed_variant(env):
 
 def test_the_language_switcher_entries(env):
     links = [{"url": "x/", "lang": "en", "name": MARKUP, "current": False}]
-    environment, _ = env
     lang = SimpleNamespace(t=lambda key: MARKUP)
     html = render(env, "partials/alternate.html", kb_switch=links, lang=lang) + \
         render(env, "partials/kb-counterparts.html", kb_switch=links)

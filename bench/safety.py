@@ -1,0 +1,254 @@
+"""Cost of the security checks: the build with and without them, at 1,000 pages per language.
+
+On one generated bilingual site (bench/generate.py: the project's page shapes),
+side by side in one run:
+
+1. ``mkdocs build --strict`` with every hook of mkdocs.yml (the tests' config,
+   tests/conftest.py ``write_config``), and with every hook but the security
+   ones (SECURITY_HOOKS: render_guard, html_allowlist, theme_escaping, csp,
+   site_safety; same overrides, theme, plugins, content), alternately,
+   ``--repeat`` times after one warm-up build of each: wall time and peak
+   memory (bench/scale.py's ``measured``), medians, the difference in seconds
+   and per cent. Without hooks/csp.py the templates' ``kb_csp`` and
+   ``kb_csp_static`` are undefined, which Jinja prints as an empty string: the
+   pages keep an empty CSP ``<meta>``, no stand-in hook is needed;
+2. the standalone output check (``hooks/site_safety.py SITE --site-url …``)
+   on the site built with every hook, ``--repeat`` times, median; the files
+   of the site it walks and the ones it reads (HTML, SVG, XML, CSS, JSON;
+   JavaScript files are checked by name only), with their bytes;
+3. one build with every hook under cProfile (``python -m cProfile -m mkdocs
+   build``): cumulative seconds and calls of each new hook function, and of
+   the helpers they spend their time in. cProfile slows Python code down, the
+   C parsers (lexbor, nh3) much less: read these as shares of the profiled
+   build, not as seconds of a normal one. Work done in other processes
+   (site_safety's and linkcheck's workers) counts as the parent's waiting time.
+
+    .venv/bin/python bench/safety.py --pages 1000 --repeat 3 --json bench/safety-results.json
+
+Prints Markdown tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import pstats
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from importlib import metadata
+from pathlib import Path, PurePosixPath
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+PYTHON = Path(sys.executable)
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "hooks"))
+
+from conftest import write_config  # noqa: E402
+from generate import generate  # noqa: E402
+from scale import ENV, measured, sequential  # noqa: E402
+
+from kbsite import site_safety  # noqa: E402
+
+SITE_URL = ENV["KB_SITE_URL"]
+SECURITY_HOOKS = ("render_guard.py", "html_allowlist.py", "theme_escaping.py", "csp.py", "site_safety.py")
+# (file under the repository, function): the hook functions the security change added or extended,
+# then the helpers they spend their time in (indented in the table).
+PROFILED = [
+    ("hooks/html_allowlist.py", "on_page_content", 0),
+    ("hooks/kbsite/content_html.py", "walk", 1),
+    ("hooks/kbsite/content_html.py", "sanitizer_findings", 1),
+    ("hooks/kbsite/content_html.py", "clean", 2),
+    ("hooks/kbsite/content_html.py", "_canonical", 2),
+    ("hooks/kbsite/content_html.py", "_parse", 2),
+    ("hooks/csp.py", "on_post_page", 0),
+    ("hooks/csp.py", "on_post_template", 0),
+    ("hooks/kbsite/csp.py", "inline_scripts", 1),
+    ("hooks/site_safety.py", "on_post_build", 0),
+    ("hooks/kbsite/site_safety.py", "check_site", 1),
+    ("hooks/site_safety.py", "source_finder", 1),
+    ("hooks/theme_escaping.py", "on_post_build", 0),
+    ("hooks/theme_escaping.py", "autoescape", 0),
+    ("hooks/render_guard.py", "on_page_markdown", 0),
+    ("hooks/kbsite/render_guard.py", "time_limit", 0),
+    ("hooks/content_model.py", "on_pre_build", 0),
+    ("hooks/kbsite/content.py", "check_docs", 1),
+    ("hooks/kbsite/docs_files.py", "tree_problems", 2),
+    ("hooks/kbsite/frontmatter.py", "check_page", 2),
+    ("hooks/kbsite/render_guard.py", "limit_problems", 2),
+    ("hooks/kbsite/snippets.py", "problems", 2),
+    ("hooks/embed.py", "on_page_context", 0),
+    ("hooks/kbsite/embed.py", "open_other_sites_apart", 1),
+]
+
+
+def write_configs(workdir: Path, docs: Path) -> dict[str, Path]:
+    """The tests' config (every hook), and the same file without the security hooks."""
+    every = write_config(workdir, docs, workdir / "site")
+    text = every.read_text(encoding="utf-8")
+    removed = [f"  - {ROOT / 'hooks' / name}\n" for name in SECURITY_HOOKS]
+    lines = text.splitlines(keepends=True)
+    missing = [line.strip() for line in removed if line not in lines]
+    if missing:
+        sys.exit(f"not in the tests' hooks list: {missing}")
+    without = workdir / "without-security.yml"
+    without.write_text("".join(line for line in lines if line not in removed), encoding="utf-8")
+    return {"with": every, "without": without}
+
+
+def site_files(site: Path) -> dict:
+    """The files hooks/site_safety.py walks, and those it reads, per suffix."""
+    walked = site_safety.site_files(site)
+    read = Counter()
+    size = Counter()
+    for relative in walked:
+        suffix = PurePosixPath(relative).suffix.lower()
+        if suffix in site_safety.CHECKED_SUFFIXES and suffix != ".js":
+            read[suffix] += 1
+            size[suffix] += (site / relative).stat().st_size
+    return {"walked": len(walked), "read": sum(read.values()), "read_bytes": sum(size.values()),
+            "by_suffix": {suffix: {"files": read[suffix], "bytes": size[suffix]} for suffix in sorted(read)}}
+
+
+def csp_meta(site: Path) -> str:
+    """The CSP <meta> of one generated page, as written."""
+    html = (site / "guides" / "g000" / "page-00000" / "index.html").read_text(encoding="utf-8")
+    start = html.find('<meta http-equiv="Content-Security-Policy"')
+    return html[start:html.find(">", start) + 1] if start >= 0 else "(none)"
+
+
+def profile(config: Path, site: Path, out: Path) -> dict:
+    start = time.perf_counter()
+    measured([str(PYTHON), "-m", "cProfile", "-o", str(out), "-m", "mkdocs", "build", "-q", "--strict",
+              "-f", str(config), "-d", str(site)], ROOT)
+    wall = time.perf_counter() - start
+    stats = pstats.Stats(str(out)).stats  # {(file, line, name): (primitive calls, calls, own, cumulative, callers)}
+    build = max((v[3] for (f, _, n), v in stats.items() if n == "build" and f.endswith("mkdocs/commands/build.py")),
+                default=wall)
+    rows = []
+    for file, name, level in PROFILED:
+        target = str(ROOT / file)
+        found = [(line, v) for (f, line, n), v in stats.items() if f == target and n == name]
+        rows.append({"file": file, "function": name, "level": level,
+                     "lines": sorted(line for line, _ in found),
+                     "calls": sum(v[1] for _, v in found), "primitive_calls": sum(v[0] for _, v in found),
+                     "cumulative_s": sum(v[3] for _, v in found), "own_s": sum(v[2] for _, v in found)})
+    return {"wall_s": wall, "build_s": build, "functions": rows}
+
+
+def run(pages: int, repeat: int, workdir: Path, profile_out: Path | None) -> dict:
+    docs = generate(workdir / "docs", pages)
+    configs = write_configs(workdir, docs)
+    sites = {"with": workdir / "site-with", "without": workdir / "site-without"}
+    for kind in ("without", "with"):  # warm-up (bytecode, file cache); a failing build stops the bench
+        sequential(configs[kind], sites[kind], strict=True)
+    runs = {"without": [], "with": []}
+    for _ in range(repeat):
+        for kind in ("without", "with"):
+            runs[kind].append(sequential(configs[kind], sites[kind], strict=True))
+    result = {"pages_per_language": pages, "repeat": repeat, "runs": runs}
+    for kind, values in runs.items():
+        result[kind] = {"seconds": statistics.median(v["seconds"] for v in values),
+                        "peak_mb": max(v["peak_mb"] for v in values)}
+    result["difference_s"] = result["with"]["seconds"] - result["without"]["seconds"]
+    result["difference_share"] = result["with"]["seconds"] / result["without"]["seconds"] - 1
+    result["html_files"] = {kind: sum(1 for _ in site.rglob("*.html")) for kind, site in sites.items()}
+    result["csp_meta"] = {kind: csp_meta(site) for kind, site in sites.items()}
+    standalone = [measured([str(PYTHON), str(ROOT / "hooks" / "site_safety.py"), str(sites["with"]),
+                            "--site-url", SITE_URL], ROOT) for _ in range(repeat)]
+    result["standalone"] = {"seconds": statistics.median(v["seconds"] for v in standalone),
+                            "runs": [v["seconds"] for v in standalone],
+                            "peak_mb": max(v["peak_mb"] for v in standalone)}
+    result["files"] = site_files(sites["with"])
+    prof = profile_out or workdir / "build.prof"
+    result["profile"] = profile(configs["with"], workdir / "site-profiled", prof)
+    return result
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)
+    versions = ", ".join(f"{label} {metadata.version(name)}" for label, name in (
+        ("MkDocs", "mkdocs"), ("Material", "mkdocs-material"), ("static-i18n", "mkdocs-static-i18n"),
+        ("selectolax", "selectolax"), ("nh3", "nh3")))
+    return (f"Machine: {platform.machine()}, {os.cpu_count()} CPUs ({cpu}), {memory / 2**20:.0f} GiB, "
+            f"{platform.platform()}, Python {platform.python_version()}; {versions}")
+
+
+def tables(result: dict) -> str:
+    n = result["repeat"]
+    files = result["files"]
+    by = ", ".join(f"{s} {v['files']:,} ({v['bytes'] / 2**20:,.1f} MB)" for s, v in files["by_suffix"].items())
+    lines = [
+        "| Measure | Value |",
+        "|---|---|",
+        f"| Pages per language (Markdown) | {result['pages_per_language']:,} |",
+        f"| HTML files in the built site (every hook / without security) | {result['html_files']['with']:,} / "
+        f"{result['html_files']['without']:,} |",
+        f"| `mkdocs build --strict`, every hook except the security ones (median of {n}) | "
+        f"{result['without']['seconds']:.2f} s / {result['without']['peak_mb']:.0f} MB |",
+        f"| `mkdocs build --strict`, every hook (median of {n}) | "
+        f"{result['with']['seconds']:.2f} s / {result['with']['peak_mb']:.0f} MB |",
+        f"| Cost of the security hooks | **{result['difference_s']:+.2f} s ({100 * result['difference_share']:+.1f} %)** |",
+        f"| Standalone `hooks/site_safety.py` (median of {n}) | {result['standalone']['seconds']:.2f} s |",
+        f"| Files it walks / reads | {files['walked']:,} / {files['read']:,} ({files['read_bytes'] / 2**20:,.1f} MB: {by}) |",
+        "",
+        "Raw build times (s): without " + " / ".join(f"{r['seconds']:.2f}" for r in result["runs"]["without"])
+        + ", with " + " / ".join(f"{r['seconds']:.2f}" for r in result["runs"]["with"])
+        + "; standalone " + " / ".join(f"{s:.2f}" for s in result["standalone"]["runs"]) + ".",
+        "",
+        f"Profiled build (cProfile, every hook): {result['profile']['wall_s']:.1f} s wall, "
+        f"mkdocs `build()` {result['profile']['build_s']:.1f} s cumulative.",
+        "",
+        "| Function (cumulative, all languages) | Calls | Seconds | Share of the profiled build |",
+        "|---|---|---|---|",
+    ]
+    build = result["profile"]["build_s"]
+    for row in result["profile"]["functions"]:
+        indent = "&nbsp;&nbsp;" * 2 * row["level"] + ("↳ " if row["level"] else "")
+        where = f"{row['file']}:{','.join(map(str, row['lines']))}" if row["lines"] else row["file"]
+        calls = f"{row['calls']:,}" if row["calls"] == row["primitive_calls"] else \
+            f"{row['calls']:,} ({row['primitive_calls']:,} primitive)"
+        lines.append(f"| {indent}`{row['function']}` ({where}) | {calls} | {row['cumulative_s']:.2f} "
+                     f"| {100 * row['cumulative_s'] / build:.1f} % |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=1000, help="pages per language")
+    parser.add_argument("--repeat", type=int, default=3, help="builds of each kind, alternated; standalone runs")
+    parser.add_argument("--json", type=Path, help="write every figure here")
+    parser.add_argument("--profile-out", type=Path, help="keep the cProfile file of the profiled build here")
+    parser.add_argument("--keep", action="store_true", help="keep the generated site and builds (printed)")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix=f"kb-safety-{args.pages}-"))
+    try:
+        result = run(args.pages, args.repeat, workdir, args.profile_out.resolve() if args.profile_out else None)
+    finally:
+        if args.keep:
+            print(f"kept {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    line = machine()
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"machine": line, "result": result}, indent=1), encoding="utf-8")
+    print(f"{line}\n")
+    print(f"CSP <meta> of a page: every hook {result['csp_meta']['with'][:90]}…; "
+          f"without security {result['csp_meta']['without']}\n")
+    print(tables(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
