@@ -18,7 +18,8 @@ against a copy of the same build with every <meta http-equiv="Content-Security-P
 tag removed and no Content-Security-Policy header ("without CSP"; every other
 header of `_headers` is sent to both). Both are served in turn on the same port
 (same origin, same absolute URLs), alternating with/without, and it prints the
-medians over the repeats, then every run.
+medians over the repeats, then every run. `--header-only` adds a third site: the
+copy without <meta>, served with the CSP header (what the <meta> alone costs).
 """
 
 from __future__ import annotations
@@ -227,9 +228,17 @@ def run_details(output: Path) -> dict:
     def items(audit):
         return (audits.get(audit, {}).get("details") or {}).get("items", [])
 
+    observed = items("metrics")[0]
+    requests = items("network-requests")
+    bundle = [r["networkRequestTime"] for r in requests if "/assets/javascripts/bundle." in r["url"]]
     return {
         "metrics": {key: audits[key]["numericValue"] for key in
                     ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time")},
+        # Unthrottled, as Chromium painted on this machine (the metrics above are simulated).
+        "observed": (observed["observedFirstContentfulPaint"], observed["observedLargestContentfulPaint"]),
+        # When Material's bundle was requested (ms after navigation start): a <meta> CSP holds
+        # Chromium's preload scanner back until the parser has read it.
+        "bundle_requested": bundle[0] if bundle else None,
         "console": [(item.get("source"), item.get("description")) for item in items("errors-in-console")],
         "issues": [(item.get("issueType"), len((item.get("subItems") or {}).get("items", [])))
                    for item in items("inspector-issues")],
@@ -238,10 +247,11 @@ def run_details(output: Path) -> dict:
     }
 
 
-def compare_csp(repeat: int) -> None:
-    """The real site with and without its Content-Security-Policy, alternately."""
+def compare_csp(repeat: int, header_only: bool = False) -> None:
+    """The real site with and without its Content-Security-Policy, alternately
+    (``header_only``: also the copy without <meta> served with the CSP header)."""
     runs: dict[tuple[str, str], list[dict]] = {}
-    sites = ("with CSP", "without CSP")
+    sites = ("with CSP", "without CSP") + (("CSP header only",) if header_only else ())
     with tempfile.TemporaryDirectory() as temp:
         temp = Path(temp)
         port = free_port()
@@ -253,35 +263,36 @@ def compare_csp(repeat: int) -> None:
         print(f"copy without CSP: {tags} <meta> tags removed from {files} of {html} HTML files",
               file=sys.stderr, flush=True)
         rules = parse_headers_file((with_csp / "_headers").read_text(encoding="utf-8"))
-        roots = {"with CSP": (with_csp, True), "without CSP": (without_csp, False)}
+        roots = {"with CSP": (with_csp, True, "with"), "without CSP": (without_csp, False, "without"),
+                 "CSP header only": (without_csp, True, "header")}
         SwitchableHandler.state = {"root": with_csp, "rules": rules, "csp": True}
         server = http.server.ThreadingHTTPServer(("127.0.0.1", port), SwitchableHandler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
             for n in range(repeat):
-                order = sites if n % 2 == 0 else sites[::-1]  # with/without, then without/with
+                order = sites[n % len(sites):] + sites[:n % len(sites)]  # each site leads in turn
                 for page_label, path in PAGES:
                     for site in order:
-                        root, csp = roots[site]
+                        root, csp, tag = roots[site]
                         SwitchableHandler.state.update(root=root, csp=csp)
                         slug = path.strip("/").replace("/", "_") or "home"
-                        name = f"csp-{'with' if csp else 'without'}-{slug}-{n + 1}.json"
+                        name = f"csp-{tag}-{slug}-{n + 1}.json"
                         result = lighthouse(site_url + path, RESULTS / name)
                         result.update(run_details(RESULTS / name))
                         runs.setdefault((page_label, site), []).append(result)
                         print(f"run {n + 1} · {site} · {page_label}: perf {result['scores']['performance']}, "
-                              f"{ {k: round(v) for k, v in result['metrics'].items()} }, {result['bytes']} B, "
-                              f"console {result['console']}, issues {result['issues']}, "
-                              f"csp-xss {result['csp_xss']}, warnings {result['warnings']}",
-                              file=sys.stderr, flush=True)
+                              f"{ {k: round(v) for k, v in result['metrics'].items()} }, "
+                              f"observed FCP/LCP {[round(v) for v in result['observed']]}, "
+                              f"bundle requested {result['bundle_requested']}, {result['bytes']} B, "
+                              f"{result['requests']} requests, console {result['console']}, "
+                              f"issues {result['issues']}, csp-xss {result['csp_xss']}, "
+                              f"warnings {result['warnings']}", file=sys.stderr, flush=True)
         finally:
             server.shutdown()
             server.server_close()
 
-    def med(values):
-        return statistics.median(values)
-
-    print(f"Medians of {repeat} runs per page and site.\n")
+    med = statistics.median
+    print(f"Medians of {repeat} runs per page and site (FCP, LCP, TBT: Lighthouse's simulated values).\n")
     print("| Page | Site | Performance | FCP | LCP | TBT | Transferred | Console errors | Best practices |")
     print("|---|---|---|---|---|---|---|---|---|")
     for page_label, _ in PAGES:
@@ -293,16 +304,26 @@ def compare_csp(repeat: int) -> None:
                   f"{m[0]:.0f} ms | {m[1]:.0f} ms | {m[2]:.0f} ms | "
                   f"{med([r['bytes'] for r in rs]) / 1024:.1f} KB | {med([len(r['console']) for r in rs]):g} | "
                   f"{med([r['scores']['best-practices'] for r in rs]):.2f} |")
-    print("\nEvery run (performance, FCP / LCP / TBT in ms, bytes, console errors, best practices):\n")
+    print("\nEvery run: performance, simulated FCP / LCP / TBT (ms), observed FCP / LCP (ms), "
+          "bundle requested at (ms), bytes, requests, console errors, best practices.\n")
     print("| Page | Site | Runs |")
     print("|---|---|---|")
     for page_label, _ in PAGES:
         for site in sites:
             cells = [f"{r['scores']['performance']:.2f}, {r['metrics']['first-contentful-paint']:.0f} / "
                      f"{r['metrics']['largest-contentful-paint']:.0f} / {r['metrics']['total-blocking-time']:.0f}, "
-                     f"{r['bytes']}, {len(r['console'])}, {r['scores']['best-practices']:.2f}"
+                     f"{r['observed'][0]:.0f} / {r['observed'][1]:.0f}, {r['bundle_requested'] or 0:.0f}, "
+                     f"{r['bytes']}, {r['requests']}, {len(r['console'])}, {r['scores']['best-practices']:.2f}"
                      for r in runs[(page_label, site)]]
             print(f"| {page_label} | {site} | {' · '.join(cells)} |")
+    everything = [r for rs in runs.values() for r in rs]
+    console = sorted({c for r in everything for c in r["console"]}, key=str)
+    issues = sorted({i[0] for r in everything for i in r["issues"]}, key=str)
+    print(f"\nConsole errors in any run: {console or 'none'}. Inspector issues (CSP violations among them) "
+          f"in any run: {issues or 'none'}.")
+    for site in sites:
+        notes = sorted({n for (_, s), rs in runs.items() if s == site for r in rs for n in r["csp_xss"]}, key=str)
+        print(f"csp-xss ({site}): {notes or 'nothing to report'}.")
 
 
 def main() -> None:
@@ -310,6 +331,8 @@ def main() -> None:
     parser.add_argument("--compare-csp", action="store_true",
                         help="the real site with and without its Content-Security-Policy")
     parser.add_argument("--repeat", type=int, default=3, help="runs per page and site for --compare-csp (default 3)")
+    parser.add_argument("--header-only", action="store_true",
+                        help="with --compare-csp: also the copy without <meta>, served with the CSP header")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         sys.exit(f"{LIGHTHOUSE} is missing: run `npm ci` in bench/lighthouse")
@@ -317,7 +340,7 @@ def main() -> None:
         parser.error("--repeat must be at least 1")
     RESULTS.mkdir(exist_ok=True)
     if args.compare_csp:
-        return compare_csp(args.repeat)
+        return compare_csp(args.repeat, args.header_only)
     rows = []
     with tempfile.TemporaryDirectory() as temp:
         temp = Path(temp)

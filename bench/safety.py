@@ -11,19 +11,30 @@ side by side in one run:
    memory (bench/scale.py's ``measured``), medians, the difference in seconds
    and per cent. Without hooks/csp.py the templates' ``kb_csp`` and
    ``kb_csp_static`` are undefined, which Jinja prints as an empty string: the
-   pages keep an empty CSP ``<meta>``, no stand-in hook is needed;
+   pages keep an empty CSP ``<meta>``, no stand-in hook is needed.
+   ``--each``: also every hook but one security hook, for each of them (what
+   each one costs alone, without cProfile's distortion); ``--baseline TREE``:
+   also the project as it was before the change (a source tree, e.g.
+   ``git archive 92b5f65 | tar -x -C /tmp/kb-before``), every hook of its own
+   mkdocs.yml, its own tests/conftest.py ``write_config``;
 2. the standalone output check (``hooks/site_safety.py SITE --site-url …``)
    on the site built with every hook, ``--repeat`` times, median; the files
    of the site it walks and the ones it reads (HTML, SVG, XML, CSS, JSON;
    JavaScript files are checked by name only), with their bytes;
 3. one build with every hook under cProfile (``python -m cProfile -m mkdocs
    build``): cumulative seconds and calls of each new hook function, and of
-   the helpers they spend their time in. cProfile slows Python code down, the
+   the helpers they spend their time in.
+
+Other work on the machine shows as "foreign CPU": the CPU seconds all
+processes spent during a run minus those of the run's own processes
+(/proc/stat against getrusage). Before each run the bench waits (up to
+``--quiet-wait`` seconds) for a 3-second window without foreign CPU. cProfile slows Python code down, the
    C parsers (lexbor, nh3) much less: read these as shares of the profiled
    build, not as seconds of a normal one. Work done in other processes
    (site_safety's and linkcheck's workers) counts as the parent's waiting time.
 
-    .venv/bin/python bench/safety.py --pages 1000 --repeat 3 --json bench/safety-results.json
+    .venv/bin/python bench/safety.py --pages 1000 --repeat 3
+    .venv/bin/python bench/safety.py --pages 1000 --repeat 3 --each --baseline /tmp/kb-before
 
 Prints Markdown tables.
 """
@@ -31,10 +42,12 @@ Prints Markdown tables.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
 import pstats
+import resource
 import shutil
 import statistics
 import sys
@@ -53,7 +66,7 @@ sys.path.insert(0, str(ROOT / "hooks"))
 
 from conftest import write_config  # noqa: E402
 from generate import generate  # noqa: E402
-from scale import ENV, measured, sequential  # noqa: E402
+from scale import ENV, MKDOCS, measured  # noqa: E402
 
 from kbsite import site_safety  # noqa: E402
 
@@ -89,18 +102,33 @@ PROFILED = [
 ]
 
 
-def write_configs(workdir: Path, docs: Path) -> dict[str, Path]:
-    """The tests' config (every hook), and the same file without the security hooks."""
+def write_configs(workdir: Path, docs: Path, each: bool = False, baseline: Path | None = None) -> dict[str, Path]:
+    """The tests' config (every hook), the same file without the security hooks
+    (and, with ``each``, without one of them at a time), and the baseline tree's
+    own config."""
     every = write_config(workdir, docs, workdir / "site")
-    text = every.read_text(encoding="utf-8")
-    removed = [f"  - {ROOT / 'hooks' / name}\n" for name in SECURITY_HOOKS]
-    lines = text.splitlines(keepends=True)
-    missing = [line.strip() for line in removed if line not in lines]
-    if missing:
-        sys.exit(f"not in the tests' hooks list: {missing}")
-    without = workdir / "without-security.yml"
-    without.write_text("".join(line for line in lines if line not in removed), encoding="utf-8")
-    return {"with": every, "without": without}
+    lines = every.read_text(encoding="utf-8").splitlines(keepends=True)
+
+    def without(names, file: Path) -> Path:
+        removed = [f"  - {ROOT / 'hooks' / name}\n" for name in names]
+        missing = [line.strip() for line in removed if line not in lines]
+        if missing:
+            sys.exit(f"not in the tests' hooks list: {missing}")
+        file.write_text("".join(line for line in lines if line not in removed), encoding="utf-8")
+        return file
+
+    configs = {"with": every, "without": without(SECURITY_HOOKS, workdir / "without-security.yml")}
+    if each:
+        for name in SECURITY_HOOKS:
+            configs[f"without {name}"] = without([name], workdir / f"without-{name.removesuffix('.py')}.yml")
+    if baseline is not None:
+        spec = importlib.util.spec_from_file_location("baseline_conftest", baseline / "tests" / "conftest.py")
+        module = sys.modules["baseline_conftest"] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        folder = workdir / "baseline"
+        folder.mkdir(exist_ok=True)
+        configs["baseline"] = module.write_config(folder, docs, folder / "site")
+    return configs
 
 
 def site_files(site: Path) -> dict:
@@ -125,6 +153,7 @@ def csp_meta(site: Path) -> str:
 
 
 def profile(config: Path, site: Path, out: Path) -> dict:
+    wait_quiet()
     start = time.perf_counter()
     measured([str(PYTHON), "-m", "cProfile", "-o", str(out), "-m", "mkdocs", "build", "-q", "--strict",
               "-f", str(config), "-d", str(site)], ROOT)
@@ -143,16 +172,60 @@ def profile(config: Path, site: Path, out: Path) -> dict:
     return {"wall_s": wall, "build_s": build, "functions": rows}
 
 
-def run(pages: int, repeat: int, workdir: Path, profile_out: Path | None) -> dict:
+QUIET = {"wait": 600.0}
+
+
+def busy_seconds() -> float:
+    """CPU seconds all processes have used (every CPU), from /proc/stat."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, stat.readline().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def own_seconds() -> float:
+    """CPU seconds of this process and of the children it waited for (theirs included)."""
+    return sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for field in ("ru_utime", "ru_stime"))
+
+
+def wait_quiet(window: float = 3.0, threshold: float = 0.3) -> float:
+    """Wait for a window of ``window`` seconds in which other processes used
+    less than ``threshold`` CPU seconds; give up after QUIET["wait"]. Seconds waited."""
+    start = time.perf_counter()
+    while True:
+        busy, own = busy_seconds(), own_seconds()
+        time.sleep(window)
+        if busy_seconds() - busy - (own_seconds() - own) < threshold or time.perf_counter() - start > QUIET["wait"]:
+            return time.perf_counter() - start - window
+
+
+def timed(command: list[str], cwd: Path) -> dict:
+    """bench/scale.py's ``measured`` (wall, peak memory) after a quiet window, with the foreign CPU seconds."""
+    waited = wait_quiet()
+    busy, own = busy_seconds(), own_seconds()
+    result = measured(command, cwd)
+    result["foreign_cpu_s"] = max(0.0, busy_seconds() - busy - (own_seconds() - own))
+    result["waited_s"] = waited
+    return result
+
+
+def build(config: Path, site: Path, cwd: Path) -> dict:
+    return timed([str(MKDOCS), "build", "-q", "--strict", "-f", str(config), "-d", str(site)], cwd)
+
+
+def run(pages: int, repeat: int, workdir: Path, profile_out: Path | None, each: bool = False,
+        baseline: Path | None = None) -> dict:
     docs = generate(workdir / "docs", pages)
-    configs = write_configs(workdir, docs)
-    sites = {"with": workdir / "site-with", "without": workdir / "site-without"}
-    for kind in ("without", "with"):  # warm-up (bytecode, file cache); a failing build stops the bench
-        sequential(configs[kind], sites[kind], strict=True)
-    runs = {"without": [], "with": []}
+    configs = write_configs(workdir, docs, each, baseline)
+    kinds = list(configs)[1:] + ["with"]  # "without" first, as bench/scale.py; "with" last of each round
+    sites = {kind: workdir / ("site-" + kind.replace(" ", "-").replace(".py", "")) for kind in kinds}
+    cwd = {kind: baseline if kind == "baseline" else ROOT for kind in kinds}
+    for kind in kinds:  # warm-up (bytecode, file cache); a failing build stops the bench
+        build(configs[kind], sites[kind], cwd[kind])
+    runs = {kind: [] for kind in kinds}
     for _ in range(repeat):
-        for kind in ("without", "with"):
-            runs[kind].append(sequential(configs[kind], sites[kind], strict=True))
+        for kind in kinds:
+            runs[kind].append(build(configs[kind], sites[kind], cwd[kind]))
     result = {"pages_per_language": pages, "repeat": repeat, "runs": runs}
     for kind, values in runs.items():
         result[kind] = {"seconds": statistics.median(v["seconds"] for v in values),
@@ -161,10 +234,15 @@ def run(pages: int, repeat: int, workdir: Path, profile_out: Path | None) -> dic
     result["difference_share"] = result["with"]["seconds"] / result["without"]["seconds"] - 1
     result["html_files"] = {kind: sum(1 for _ in site.rglob("*.html")) for kind, site in sites.items()}
     result["csp_meta"] = {kind: csp_meta(site) for kind, site in sites.items()}
-    standalone = [measured([str(PYTHON), str(ROOT / "hooks" / "site_safety.py"), str(sites["with"]),
-                            "--site-url", SITE_URL], ROOT) for _ in range(repeat)]
+    for kind in kinds:
+        if kind.startswith("without ") or kind == "baseline":
+            result[kind]["against_with_s"] = result["with"]["seconds"] - result[kind]["seconds"]
+            result[kind]["against_with_share"] = result["with"]["seconds"] / result[kind]["seconds"] - 1
+    standalone = [timed([str(PYTHON), str(ROOT / "hooks" / "site_safety.py"), str(sites["with"]),
+                         "--site-url", SITE_URL], ROOT) for _ in range(repeat)]
     result["standalone"] = {"seconds": statistics.median(v["seconds"] for v in standalone),
                             "runs": [v["seconds"] for v in standalone],
+                            "foreign_cpu_s": [v["foreign_cpu_s"] for v in standalone],
                             "peak_mb": max(v["peak_mb"] for v in standalone)}
     result["files"] = site_files(sites["with"])
     prof = profile_out or workdir / "build.prof"
@@ -201,10 +279,25 @@ def tables(result: dict) -> str:
         f"| Cost of the security hooks | **{result['difference_s']:+.2f} s ({100 * result['difference_share']:+.1f} %)** |",
         f"| Standalone `hooks/site_safety.py` (median of {n}) | {result['standalone']['seconds']:.2f} s |",
         f"| Files it walks / reads | {files['walked']:,} / {files['read']:,} ({files['read_bytes'] / 2**20:,.1f} MB: {by}) |",
+    ]
+    extra = [kind for kind in result["runs"] if kind.startswith("without ") or kind == "baseline"]
+    if extra:
+        lines += ["", f"| Build (median of {n}) | Seconds / peak memory | Every hook (today) minus this build |", "|---|---|---|"]
+        for kind in extra:
+            label = "before the change (baseline tree, every hook)" if kind == "baseline" else \
+                f"every hook but `{kind.removeprefix('without ')}`"
+            lines.append(f"| {label} | {result[kind]['seconds']:.2f} s / {result[kind]['peak_mb']:.0f} MB "
+                         f"| {result[kind]['against_with_s']:+.2f} s ({100 * result[kind]['against_with_share']:+.1f} %) |")
+    lines += [
         "",
-        "Raw build times (s): without " + " / ".join(f"{r['seconds']:.2f}" for r in result["runs"]["without"])
-        + ", with " + " / ".join(f"{r['seconds']:.2f}" for r in result["runs"]["with"])
+        "Raw build times (s): " + "; ".join(f"{kind} " + " / ".join(f"{r['seconds']:.2f}" for r in values)
+                                            for kind, values in result["runs"].items())
         + "; standalone " + " / ".join(f"{s:.2f}" for s in result["standalone"]["runs"]) + ".",
+        "",
+        "Foreign CPU during each run (s; other processes on the machine): "
+        + "; ".join(f"{kind} " + " / ".join(f"{r['foreign_cpu_s']:.1f}" for r in values)
+                    for kind, values in result["runs"].items())
+        + "; standalone " + " / ".join(f"{s:.1f}" for s in result["standalone"]["foreign_cpu_s"]) + ".",
         "",
         f"Profiled build (cProfile, every hook): {result['profile']['wall_s']:.1f} s wall, "
         f"mkdocs `build()` {result['profile']['build_s']:.1f} s cumulative.",
@@ -230,10 +323,16 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write every figure here")
     parser.add_argument("--profile-out", type=Path, help="keep the cProfile file of the profiled build here")
     parser.add_argument("--keep", action="store_true", help="keep the generated site and builds (printed)")
+    parser.add_argument("--each", action="store_true", help="also build without each security hook alone")
+    parser.add_argument("--baseline", type=Path, help="also build this source tree (the project before the change)")
+    parser.add_argument("--quiet-wait", type=float, default=600,
+                        help="before each run, wait up to this many seconds for the machine to be idle")
     args = parser.parse_args()
+    QUIET["wait"] = args.quiet_wait
     workdir = Path(tempfile.mkdtemp(prefix=f"kb-safety-{args.pages}-"))
     try:
-        result = run(args.pages, args.repeat, workdir, args.profile_out.resolve() if args.profile_out else None)
+        result = run(args.pages, args.repeat, workdir, args.profile_out.resolve() if args.profile_out else None,
+                     args.each, args.baseline.resolve() if args.baseline else None)
     finally:
         if args.keep:
             print(f"kept {workdir}", file=sys.stderr)

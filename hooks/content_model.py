@@ -14,6 +14,8 @@ Events:
 - ``on_page_markdown``: gives the templates ``page.meta.kb`` (type, review
   dates, sources, translation state) in the language being built, and fills
   the topic and type index pages.
+- ``on_page_content`` (after the HTML allow-list): the content cut at its
+  title, for the meta line the templates put after it.
 - ``on_post_build`` (outer build): lists the pages past their review date.
 
 The logic lives in kbsite.frontmatter, kbsite.docs_files, kbsite.content and
@@ -86,6 +88,14 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
                              _state["vocabulary"], content.today())
     page.meta["kb"] = info
     return indexes.fill(markdown, page.file.src_uri, language, _state["catalogue"], _state["vocabulary"])
+
+
+@event_priority(-250)  # after hooks/html_allowlist.py (-200): the content is the checked one
+def on_page_content(html, page, config, files, **kwargs):
+    info = page.meta.get("kb") if page.meta else None
+    if info is not None:
+        info.content_parts = content.split_at_title(html)
+    return html
 
 
 @event_priority(-120)

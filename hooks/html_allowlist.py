@@ -8,8 +8,8 @@ Events:
   (the line where it is written, in the page or in ``includes/``), and the
   page keeps only what the sanitizer allows, so no written file holds it.
 - ``on_post_build`` (outer build, after every language): fails the build
-  when a page had a problem (``mkdocs serve`` too: the editor sees the list
-  and the last good version stays served).
+  when a page had a problem (``mkdocs serve`` too, as for front matter: the
+  editor sees the list, and the pages shown hold only what is allowed).
 
 The checks live in kbsite.content_html, the line search in kbsite.source_lines.
 """
@@ -70,7 +70,7 @@ def on_page_content(html, page, config, files, **kwargs):
         if problem not in _problems:
             _problems.append(problem)
             log.error(problem)
-    return content_html.clean(html)
+    return content_html.refused_content(html, findings)
 
 
 @event_priority(build_state.FINAL_PRIORITY)

@@ -44,6 +44,7 @@ BAD_FILES = {
     "snippet.md": page_text("# Extrait\n\n--8<-- \"absent.md\"\n\n--8<-- \"../mkdocs.yml\"\n"),
     "enorme.md": page_text("# Énorme\n\n" + ("x" * 79 + "\n") * 20000),
     "balise.md": page_text("# Balise\n\n<div title=\"" + "a" * 200_000 + "\n"),
+    "cle.md": page_text("# Clé\n").replace("review_every: 12\n", "review_every: 12\n1: un nombre\n"),
 }
 EXPECTED = {
     "docs/bombe.md: front matter: a YAML anchor or alias (&name / *name) at line 3: not allowed; write each value out",
@@ -60,6 +61,7 @@ EXPECTED = {
     f"docs/snippet.md:{BODY_LINE + 4}: snippet: '../mkdocs.yml' is not a file of includes/ (snippets come from "
     "includes/ only, by a relative name such as \"abbreviations.fr.md\")",
     f"docs/enorme.md: file: {len(BAD_FILES['enorme.md'].encode()):,} bytes; at most 1,000,000 allowed for a .md file",
+    "docs/cle.md: front matter: 1 is not a field name: field names are words (quote it if it must be a number)",
 }
 
 
@@ -84,6 +86,16 @@ def test_an_unclosed_tag_of_200_kb_is_checked_in_bounded_time(tmp_path):
     build = run_build(docs, tmp_path, env={"KB_TODAY": "2026-11-25"}, timeout=10)
     assert "Traceback" not in build.log
     assert build.returncode == 0 or "docs/balise.md:" in build.log, build.log
+
+
+def test_html_nested_80_000_levels_deep_is_named_in_bounded_time(tmp_path):
+    """880 KB of nested <div>: an HTML5 parser takes time quadratic in the
+    depth (9 s), Material's search indexer more (the build never ended)."""
+    body = "# Profond\n\n" + "<div>" * 80_000 + "x" + "</div>" * 80_000 + "\n"
+    docs = write_tree(tmp_path / "docs", {"profond.md": page_text(body)})
+    build = run_build(docs, tmp_path, env={"KB_TODAY": "2026-11-25"}, timeout=10)
+    assert build.returncode != 0 and "Traceback" not in build.log
+    assert "docs/profond.md:" in build.log and "html: HTML nested more than 64 levels deep" in build.log, build.log
 
 
 @pytest.mark.parametrize("source, expected", [

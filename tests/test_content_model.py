@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -303,7 +304,7 @@ def test_check_command_prints_github_annotations(tmp_path):
     assert set(result.stdout.splitlines()) == {
         "::error file=docs/logo.svg::file: SVG: onload= on <svg> is an event handler",
         "::error file=docs/outil.js::file: a .js file is not allowed under docs/; allowed: Markdown (.md), images "
-        "(.png .jpg .jpeg .gif .webp .avif .ico .svg), .pdf, .txt, .csv (the site's own scripts and styles live in "
+        "(.png .jpg .jpeg .gif .webp .avif .ico .svg) and .pdf (the site's own scripts and styles live in "
         "overrides/)",
         f"::error file=docs/index.md,line={page.count(chr(10)) + 2}::snippet: 'absent.md' is not a file of "
         "includes/ (snippets come from includes/ only, by a relative name such as \"abbreviations.fr.md\")",
@@ -333,3 +334,21 @@ def test_front_matter_annotations_point_at_the_field_lines():
         ("frontmatter_errors/erreurs.en.md", "3", "description"),
     } <= where
     assert len(where) == len(EXPECTED_PROBLEMS)
+
+
+def test_a_title_with_markdown_syntax_stays_text_on_the_index_pages(tmp_path):
+    """The topic, type and source pages are Markdown generated from front
+    matter: a title that reads as a link there must stay text (it once made a
+    javascript: link on the topics page, refused under the index page's name)."""
+    from conftest import page_text, write_tree
+
+    title = "Titre](javascript:alert(1)) [x ![x](https://tracker.example/t.png) *a*"
+    page = page_text("# Page\n\nTexte.\n").replace("title: Page de test", f"title: {json.dumps(title)}")
+    docs = write_tree(tmp_path / "docs", {
+        "page.md": page.replace("topics: [training]", "topics: [naloxone]"),
+        "sujets.md": (FIXTURES / "content_model" / "sujets.md").read_text(encoding="utf-8"),
+    })
+    build = run_build(docs, tmp_path, env=TODAY).ok()
+    listing = build.html("/sujets/").select_one("article")
+    assert title in listing.get_text()
+    assert not listing.select('a[href^="javascript"], img'), listing

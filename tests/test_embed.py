@@ -125,6 +125,14 @@ def test_headers_allow_framing_of_embed_variants_only(real_site, host):
                     {k: v for k, v in directives(meta).items() if k != "script-src"}, (host, path)
 
 
+def test_top_level_files_that_are_not_pages_get_the_policy_too(real_site):
+    """An SVG or XML file opened on its own is a document of our origin."""
+    rules = parse_headers((real_site.build.site_dir / "_headers").read_text(encoding="utf-8"))
+    for path in ("/sitemap.xml", "/sw.js", "/assets/images/favicon.svg"):
+        policy = directives(served_headers(rules, path, "netlify")["content-security-policy"])
+        assert policy["script-src"][0] == "'self'" and policy["object-src"] == ["'none'"], path
+
+
 def directives(policy: str) -> dict[str, list[str]]:
     """A Content-Security-Policy as {directive: sources}; a directive twice fails."""
     result: dict[str, list[str]] = {}

@@ -56,7 +56,7 @@ PLANTED_FILES = {
     "x.js": ("alert(1)", "a JavaScript file that is not one of the site's own scripts"),
     "x.htm": ("<script>alert(1)</script>", "a .htm file (a type a browser may run"),
     "assets/images/x.svg": ('<svg xmlns="http://www.w3.org/2000/svg"><x:script xmlns:x="http://www.w3.org/2000/svg">'
-                            "alert(1)</x:script></svg>", "<script> is not allowed in an SVG file"),
+                            "alert(1)</x:script></svg>", "<script> is not an element an SVG image may hold"),
     "assets/x.css": ("body{background:u\\72l(//tracker.example/x)}", "CSS url(//tracker.example/x) loads a file"),
     "x.xml": ('<?xml-stylesheet type="text/xsl" href="x.xsl"?><urlset/>', "an <?xml-stylesheet?> instruction"),
 }

@@ -92,6 +92,9 @@ class PageInfo:
     sources: list[Source] = field(default_factory=list)
     fallback: bool = False  # shown in a language it is not written in
     outdated: bool = False  # translation older than the French page
+    # The rendered content up to its first top-level <h1>, and the rest: the
+    # meta line goes between them (split_at_title).
+    content_parts: tuple[str, str] | None = None
 
 
 def sources(meta: dict, language: str) -> list[Source]:
@@ -145,6 +148,31 @@ def page_info(meta: dict, source_path: str, docs_dir: Path, language: str, defau
         if french.is_file() and stamp:
             info.outdated = stamp != translations.fingerprint(french.read_text(encoding="utf-8"))
     return info
+
+
+def split_at_title(html: str) -> tuple[str, str] | None:
+    """(the content up to and with its first top-level <h1>, the rest), each
+    serialised from an HTML5 parse of it, or None when it has no such <h1>.
+
+    The template puts the page's meta line between the two. It used to cut
+    the HTML at the first "</h1>" text, which can sit in an attribute value:
+    the template's own markup then closed the attribute, and the rest of the
+    value became live markup. Cutting between parsed nodes cannot."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    if "<h1" not in html:
+        return None
+    tree = LexborHTMLParser("<!DOCTYPE html><html><head></head><body><div>" + html)
+    wrapper = next(tree.body.iter(include_text=False))
+    nodes = list(wrapper.iter(include_text=True))
+    after = wrapper.next  # anything the parser moved out of the wrapper (a stray </div>) follows it
+    while after is not None:
+        nodes.append(after)
+        after = after.next
+    for index, node in enumerate(nodes):
+        if node.tag == "h1":
+            return "".join(n.html for n in nodes[: index + 1]), "".join(n.html for n in nodes[index + 1:])
+    return None
 
 
 def overdue_pages(docs: Path, today: dt.date) -> list[tuple[str, dt.date]]:

@@ -17,6 +17,7 @@ failed build leaves no such file behind.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import nh3
@@ -24,8 +25,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from . import allowlist
 
-WRAPPER = "kb-content-root"
-_PAGE_OPEN = f"<!DOCTYPE html><html><head></head><body><article id=\"{WRAPPER}\">"
+# The content sits in an <article>, as on the page. The wrapper is known by
+# its place (the body's first element), never by a name the content could copy.
+_PAGE_OPEN = "<!DOCTYPE html><html><head></head><body><article>"
 MAX_SHOWN = 60
 
 
@@ -33,6 +35,7 @@ MAX_SHOWN = 60
 class Finding:
     message: str  # what is wrong and what is allowed, for the editor
     needles: tuple[str, ...]  # text to look for in the Markdown, most precise first
+    fatal: bool = False  # nothing of the page may be kept (other steps would hang on it)
 
     def __str__(self) -> str:
         return self.message
@@ -44,8 +47,10 @@ def shown(value: str) -> str:
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
 
 
-def _parse(html: str) -> LexborHTMLParser:
-    return LexborHTMLParser(_PAGE_OPEN + html)
+def _parse(html: str) -> tuple[LexborHTMLParser, int]:
+    """The content parsed in its page, and the wrapper's node id."""
+    tree = LexborHTMLParser(_PAGE_OPEN + html)
+    return tree, next(tree.body.iter(include_text=False)).mem_id
 
 
 def _elements_message(tag: str) -> str:
@@ -64,9 +69,14 @@ def _attribute_findings(tag: str, name: str, value: str | None) -> list[Finding]
                         f"{', '.join(sorted(allowlist.GLOBAL_ATTRIBUTES))}", (name,))]
     if name in allowlist.BOOLEAN_ATTRIBUTES:
         return []
-    if name == "title" and ("<" in text or ">" in text):
-        return [Finding(f'title="{shown(text)}" on <{tag}> holds markup; a title (link, abbreviation, tooltip) is '
-                        "plain text: remove < and >", (text[:40], "title"))]
+    if "<" in text or ">" in text:
+        what = "a title (link, abbreviation, tooltip) is plain text" if name == "title" else \
+            "an attribute holds no markup"
+        return [Finding(f'{name}="{shown(text)}" on <{tag}> holds < or >; {what}: remove them', (text[:40], name))]
+    if name in ("class", "id") and allowlist.THEME_TRIGGERS & set(text.split()):
+        return [Finding(f'{name}="{shown(text)}" on <{tag}>: the theme would load a script from another site for '
+                        f"it ({', '.join(sorted(allowlist.THEME_TRIGGERS & set(text.split())))}); choose another",
+                        (text, name))]
     if allowlist.has_control_characters(text):
         visible = "".join(c for c in text if not allowlist.has_control_characters(c))
         return [Finding(f"{name} on <{tag}> holds a control character ({shown(text)}): remove it", (visible, name))]
@@ -96,7 +106,7 @@ def _attribute_findings(tag: str, name: str, value: str | None) -> list[Finding]
 
 def walk(html: str) -> list[Finding]:
     """Every element, attribute and value of the content outside the allow-list."""
-    tree = _parse(html)
+    tree, wrapper = _parse(html)
     findings: list[Finding] = []
     for node in (tree.root, tree.head, tree.body):  # <html x> and <body x> in content land here
         for name, value in (node.attributes if node is not None else {}).items():
@@ -104,9 +114,17 @@ def walk(html: str) -> list[Finding]:
                                     "is not allowed in a page", (f"<{node.tag}", name)))
     for node in tree.head.iter() if tree.head is not None else []:
         findings.append(Finding(_elements_message(node.tag), (f"<{node.tag}",)))
+    depth = {tree.body.mem_id: 0}
     for node in tree.body.traverse(include_text=False):
+        if not node.is_element_node:
+            continue  # comments: inert, shown to no one
         tag = node.tag
-        if tag == "body" or (tag == "article" and node.attributes.get("id") == WRAPPER):
+        parent = node.parent
+        depth[node.mem_id] = level = depth.get(parent.mem_id, 0) + 1 if parent is not None else 0
+        if level > allowlist.MAX_DEPTH + 1:  # the wrapper is one level
+            return findings + [Finding(f"HTML nested more than {allowlist.MAX_DEPTH} levels deep: simplify the "
+                                       "structure", (f"<{tag}",), fatal=True)]
+        if tag == "body" or node.mem_id == wrapper:
             continue
         if tag not in allowlist.ELEMENTS:
             findings.append(Finding(_elements_message(tag), (f"<{tag}", tag)))
@@ -131,11 +149,11 @@ def _canonical(html: str) -> list[tuple]:
     """The content as a flat list of elements (name, sorted attributes) and
     text, in document order: two parses compare equal when a browser would
     build the same page from them."""
-    tree = _parse(html)
+    tree, wrapper = _parse(html)
     events: list[tuple] = []
     for node in tree.body.traverse(include_text=True):
         tag = node.tag
-        if tag in ("body", "_comment") or (tag == "article" and node.attributes.get("id") == WRAPPER):
+        if tag == "body" or node.is_comment_node or node.mem_id == wrapper:
             continue
         if tag == "-text":
             text = node.text(deep=False)
@@ -169,9 +187,35 @@ def sanitizer_findings(html: str) -> list[Finding]:
     return [Finding("the sanitizer (nh3) removes something at the end of the page", ())]
 
 
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
+_NOT_NESTING = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option", "br", "hr", "img", "input", "wbr",
+                          "col", "area", "base", "embed", "link", "meta", "source", "track"})
+
+
+def estimated_depth(html: str) -> int:
+    """An upper bound of the element nesting, in one linear pass (a parser
+    takes time quadratic in the depth: 80,000 nested <div> take 9 s)."""
+    depth = deepest = 0
+    for match in _TAG.finditer(html):
+        if match.group(2).lower() in _NOT_NESTING:
+            continue
+        depth = max(depth - 1, 0) if match.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def check(html: str) -> list[Finding]:
     """Every problem of a page's rendered content; empty when it is allowed."""
+    if estimated_depth(html) > 4 * allowlist.MAX_DEPTH:
+        return [Finding(f"HTML nested more than {allowlist.MAX_DEPTH} levels deep: simplify the structure",
+                        ("<div", "<"), fatal=True)]
     findings = walk(html)
     if not findings:
         findings = sanitizer_findings(html)
     return findings
+
+
+def refused_content(html: str, findings: list[Finding]) -> str:
+    """What a refused page is written with: the sanitizer's output, or
+    nothing when even that would stall the build."""
+    return "" if any(finding.fatal for finding in findings) else clean(html)

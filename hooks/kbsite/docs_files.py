@@ -2,7 +2,7 @@
 
 Everything under docs/ is copied to the site's origin, where a browser runs
 an HTML page, a script or an SVG with a handler as our own. So docs/ takes an
-explicit list of file types (Markdown, images, PDF, plain text and CSV), the
+explicit list of file types (Markdown, images and PDF), the
 site's own stylesheets (mkdocs.yml ``extra_css``, held to the CSS rules),
 SVG only without script, handlers, foreignObject or external references,
 names in lower-case ASCII, no symbolic link (it would pull a file from
@@ -30,11 +30,13 @@ SIGNATURES = {
     ".ico": (b"\x00\x00\x01\x00",),
     ".pdf": (b"%PDF-",),
 }
-TEXT_TYPES = {".md", ".txt", ".csv", ".svg"}
+# No .txt or .csv: a browser runs a text/plain file as a worker script when the
+# host does not send X-Content-Type-Options: nosniff (GitHub Pages may not).
+TEXT_TYPES = {".md", ".svg"}
 ALLOWED = set(SIGNATURES) | TEXT_TYPES | {".webp", ".avif"}
 MAX_TEXT = 1_000_000  # bytes: the biggest page today is 13 KB
 MAX_FILE = 25_000_000
-KINDS = "Markdown (.md), images (.png .jpg .jpeg .gif .webp .avif .ico .svg), .pdf, .txt, .csv"
+KINDS = "Markdown (.md), images (.png .jpg .jpeg .gif .webp .avif .ico .svg) and .pdf"
 
 
 def _signature_ok(suffix: str, head: bytes) -> bool:

@@ -146,8 +146,9 @@ def headers_file(top_level: list[tuple[str, bool]], site_url: str, script_hashes
         f"{prefix}{EMBED_DIR}/*",
         f"  Content-Security-Policy: {csp.policy(frame_ancestors='*')}",
     ]
-    own = [prefix] + [f"{prefix}{name}" for name, folder in sorted(top_level)
-                      if not folder and name.endswith(".html")]
+    # Every top-level file gets the policy too: an SVG or XML file opened on its
+    # own is a document of our origin.
+    own = [prefix] + [f"{prefix}{name}" for name, folder in sorted(top_level) if not folder]
     own += [f"{prefix}{name}/*" for name, folder in sorted(top_level) if folder and name != EMBED_DIR]
     page_rule = "'self'"
     for path in own:

@@ -95,14 +95,32 @@ def _refuse_aliases(raw: str) -> None:
                              "value out")
 
 
+def _refuse_non_text_keys(value, where: str = "") -> None:
+    """Field names are text: ``1: x``, ``null: x`` or ``yes: x`` are read by
+    YAML as a number, nothing or true, which no field is called."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValueError(f"{key!r} is not a field name{' in ' + where if where else ''}: field names are "
+                                 "words (quote it if it must be a number)")
+            _refuse_non_text_keys(item, f"{where}.{key}" if where else key)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_non_text_keys(item, where)
+
+
 @functools.lru_cache(maxsize=16384)
 def _parse(raw: str) -> dict:
     _refuse_aliases(raw)
-    data = yaml.load(raw, Loader=_StringDates)
+    try:
+        data = yaml.load(raw, Loader=_StringDates)
+    except ValueError as error:  # e.g. an integer of more than 4,300 digits
+        raise ValueError(f"a value YAML cannot read ({str(error).split(';')[0]})") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ValueError("the front matter must be a list of `field: value` lines")
+    _refuse_non_text_keys(data)
     for source in data.get("sources") or []:
         if isinstance(source, dict) and isinstance(source.get("date"), int) and not isinstance(source["date"], bool):
             source["date"] = str(source["date"])  # `date: 2021` means the year
@@ -249,7 +267,9 @@ def _date(value) -> dt.date | None:
 def next_review(data: dict) -> dt.date | None:
     """last_reviewed + review_every months (day clipped to the month's end)."""
     reviewed, months = _date(data.get("last_reviewed")), data.get("review_every")
-    if not reviewed or not isinstance(months, int):
+    if isinstance(months, float) and months.is_integer():
+        months = int(months)  # 12.0: JSON Schema calls it an integer, so does the notice
+    if not reviewed or not isinstance(months, int) or isinstance(months, bool):
         return None
     month_index = reviewed.month - 1 + months
     year, month = reviewed.year + month_index // 12, month_index % 12 + 1

@@ -66,6 +66,16 @@ def _source_list(data: dict) -> list[dict]:
     return [item for item in (data.get("sources") or []) if isinstance(item, dict) and item.get("title")]
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!|])")
+
+
+def text(value) -> str:
+    """A front matter value as Markdown text: every character Markdown (and its
+    tables) could read as syntax is backslash-escaped, so a title such as
+    ``x](javascript:…) [y`` stays text, on the index pages as on its own page."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+
+
 def _relative(from_file: str, to_file: str) -> str:
     start = PurePosixPath(from_file).parent
     target = PurePosixPath(to_file)
@@ -92,18 +102,19 @@ def source_listing(index_file: str, language: str, entries: list[Entry]) -> str:
     for (title, _), (item, pages) in sorted(cited.items(), key=lambda kv: (kv[0][0].casefold(), kv[0][1])):
         by = item.get("authors") or item.get("publisher") or ""
         publisher = item.get("publisher") if item.get("authors") else ""
-        marked = f"*{title}*" + (f"{{ lang={item['language']} }}" if item.get("language") not in (None, language) else "")
-        credit = ", ".join([str(part).rstrip(".") for part in (by, publisher) if part]
+        marked = f"*{text(title)}*" + (f"{{ lang={item['language']} }}" if item.get("language") not in (None, language)
+                                      else "")
+        credit = ", ".join([text(str(part).rstrip(".")) for part in (by, publisher) if part]
                            + [content.format_date(item.get("date", "n.d."), language)])
-        text = f"{marked}. {credit}" + ("" if credit.endswith(".") else ".")
+        line = f"{marked}. {credit}" + ("" if credit.endswith(".") else ".")
         if item.get("doi"):
-            text += f" <https://doi.org/{item['doi']}>"
+            line += f" <https://doi.org/{item['doi']}>"
         elif item.get("url"):
-            text += f" <{item['url']}>"
-        used = ", ".join(f"[{page.titles[language]}]({_relative(index_french, page.path)})"
+            line += f" <{item['url']}>"
+        used = ", ".join(f"[{text(page.titles[language])}]({_relative(index_french, page.path)})"
                          for page in sorted(pages, key=lambda p: p.titles[language].casefold()))
         label = USED_IN.get(language, USED_IN["en"]) + (" :" if language == "fr" else ":")
-        lines += [f"- {text}", "", f"    {label} {used}", ""]
+        lines += [f"- {line}", "", f"    {label} {used}", ""]
     return "\n".join(lines)
 
 
@@ -120,7 +131,7 @@ def listing(kind: str, index_file: str, language: str, entries: list[Entry], voc
         lines += [f"## {labels.get(language, key)}", ""]
         for entry in sorted(members, key=lambda e: e.titles[language].casefold()):
             note = "" if entry.translated.get(language, True) else UNTRANSLATED.get(language, "")
-            lines.append(f"- [{entry.titles[language]}]({_relative(index_french, entry.path)}){note}")
+            lines.append(f"- [{text(entry.titles[language])}]({_relative(index_french, entry.path)}){note}")
         lines.append("")
     return "\n".join(lines)
 

@@ -3,9 +3,12 @@
 Plain functions returning problems as sentences. An SVG under docs/ and every
 SVG, XML and CSS file of the built site go through them (kbsite.docs_files,
 kbsite.site_safety). An SVG image opened directly runs on our origin, so it
-may hold shapes, text, gradients and local references only: no script, no
-event handler, no foreignObject (HTML inside SVG), no reference to another
-file, no DOCTYPE (entity expansion), no ``xml-stylesheet`` (XSLT).
+may hold the elements of an image only (an allow-list: shapes, text,
+gradients, filters, local references): no script, no event handler, no
+foreignObject (HTML inside SVG), no reference to another file, no DOCTYPE
+(entity expansion), no ``xml-stylesheet`` (XSLT). CSS is read with tinycss2
+(the CSS Syntax tokenizer: escapes, comments and strings as a browser reads
+them), and every URL and URL-like string in it must stay on the site.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ElementTree
 
+import tinycss2
+
 from . import allowlist
 
 SVG = "http://www.w3.org/2000/svg"
 XHTML = "http://www.w3.org/1999/xhtml"
 # Metadata editors write into SVG files (Inkscape, Illustrator…): inert.
-INERT_NAMESPACES = frozenset({
-    SVG,
+METADATA_NAMESPACES = frozenset({
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "http://purl.org/dc/elements/1.1/",
     "http://creativecommons.org/ns#",
@@ -29,66 +33,82 @@ INERT_NAMESPACES = frozenset({
     "http://ns.adobe.com/AdobeIllustrator/10.0/",
     "http://ns.adobe.com/SaveForWeb/1.0/",
 })
-SVG_FORBIDDEN = frozenset({"script", "foreignobject", "handler", "listener", "iframe", "embed", "object"})
+SVG_ELEMENTS = frozenset("""
+    svg g defs symbol use path rect circle ellipse line polyline polygon text tspan textPath title desc metadata
+    linearGradient radialGradient stop pattern clipPath mask marker filter style a image switch view
+    animate animateMotion animateTransform set mpath
+    feBlend feColorMatrix feComponentTransfer feComposite feConvolveMatrix feDiffuseLighting feDisplacementMap
+    feDistantLight feDropShadow feFlood feFuncA feFuncB feFuncG feFuncR feGaussianBlur feImage feMerge
+    feMergeNode feMorphology feOffset fePointLight feSpecularLighting feSpotLight feTile feTurbulence
+""".split())
 EMBEDDED_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*", re.I)
 ANIMATIONS = frozenset({"animate", "set", "animatemotion", "animatetransform", "discard"})
 DECLARATIONS = re.compile(r"<!\s*(?:DOCTYPE|ENTITY|ATTLIST|ELEMENT)", re.I)
 STYLESHEET_PI = re.compile(r"<\?\s*xml-stylesheet", re.I)
-
-_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(.))", re.S)
-_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.S)
-_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)"']*?))\s*\)""", re.I)
-_CSS_IMPORT = re.compile(r"@import\b", re.I)
-_CSS_STRING = re.compile(r""""([^"\n]*)"|'([^'\n]*)'""")
-_CSS_RUNS = re.compile(r"expression\s*\(|javascript\s*:|vbscript\s*:|-moz-binding|behavior\s*:", re.I)
 DATA_TYPES = ("data:image/", "data:font/", "data:application/font", "data:application/x-font")
+CSS_SCRIPT_FUNCTIONS = frozenset({"expression"})
+URL_FUNCTIONS = frozenset({"url", "src", "image", "image-set", "-webkit-image-set", "cross-fade", "element"})
+CSS_SCRIPT_PROPERTIES = frozenset({"behavior", "-moz-binding"})
 
 
-def _decode_css(text: str) -> str:
-    def replace(match: re.Match) -> str:
-        if match.group(1):
-            code = int(match.group(1), 16)
-            return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
-        return match.group(2)
+def _tokens(tokens):
+    """Every token of a tinycss2 tree, nested blocks and functions included."""
+    for token in tokens:
+        yield token
+        for part in ("prelude", "content", "arguments"):
+            nested = getattr(token, part, None)
+            if isinstance(nested, list):
+                yield from _tokens(nested)
 
-    return _CSS_ESCAPE.sub(replace, text)
+
+def _css_url_problem(url: str, same_site, local_only: bool) -> str | None:
+    lowered = allowlist.normalised_url(url).lower()
+    if lowered.startswith("data:"):
+        if local_only or not lowered.startswith(DATA_TYPES):
+            return f"CSS url({url[:40]}…) is a data: URL that is not an image or font"
+        return None
+    if local_only:
+        return None if url.strip().startswith("#") else f"CSS url({url[:60]}) refers to another file"
+    scheme = allowlist.url_scheme(url)
+    if scheme not in (None, "http", "https") or not same_site(url):
+        return f"CSS url({url[:60]}) loads a file from another host or runs script"
+    return None
 
 
 def css_problems(text: str, same_site, local_only: bool = False) -> list[str]:
-    """What in a stylesheet (or style attribute) loads a file from another
+    """What in a stylesheet (or a style attribute) loads a file from another
     host or runs script. ``same_site(url)`` says whether a URL stays on the
     site; with ``local_only`` only ``url(#id)`` is allowed (SVG)."""
-    css = _CSS_COMMENT.sub(" ", _decode_css(text))
     problems = []
-    for match in _CSS_RUNS.finditer(css):
-        problems.append(f"CSS {match.group(0).strip()!r} can run script")
-    if _CSS_IMPORT.search(css) and local_only:
-        problems.append("CSS @import loads another file")
-    data_spans = []
-    for match in _CSS_URL.finditer(css):
-        target = next(group for group in match.groups() if group is not None).strip()
-        lowered = allowlist.normalised_url(target).lower()
-        if lowered.startswith("data:"):
-            data_spans.append(match.span())
-            if local_only or not lowered.startswith(DATA_TYPES):
-                problems.append(f"CSS url({target[:40]}…) is a data: URL that is not an image or font")
-        elif local_only:
-            if not target.startswith("#"):
-                problems.append(f"CSS url({target[:60]}) refers to another file")
-        elif not same_site(target):
-            problems.append(f"CSS url({target[:60]}) loads a file from another host")
-    for match in _CSS_STRING.finditer(css):
-        if any(start <= match.start() < end for start, end in data_spans):
-            continue
-        value = next(group for group in match.groups() if group is not None)
-        if _looks_like_url(value) and not same_site(value):
-            problems.append(f"CSS string {value[:60]!r} names a file on another host")
+    tokens = list(_tokens(tinycss2.parse_component_value_list(text, skip_comments=True)))
+    # Strings that a function reads as an address: url("…"), image-set("…"), src("…")…
+    addresses = {id(argument) for token in tokens if token.type == "function" and token.lower_name in URL_FUNCTIONS
+                 for argument in token.arguments if argument.type == "string"}
+    for token in tokens:
+        kind = token.type
+        if kind == "url":
+            problem = _css_url_problem(token.value, same_site, local_only)
+        elif kind == "string" and (id(token) in addresses or _looks_like_url(token.value)):
+            problem = _css_url_problem(token.value, same_site, local_only)
+        elif kind == "function" and token.lower_name in CSS_SCRIPT_FUNCTIONS:
+            problem = f"CSS {token.lower_name}() can run script"
+        elif kind == "ident" and token.lower_value in CSS_SCRIPT_PROPERTIES:
+            problem = f"CSS {token.lower_value} can run script"
+        elif kind == "at-keyword" and token.lower_value == "import" and local_only:
+            problem = "CSS @import loads another file"
+        else:
+            problem = None
+        if problem and problem not in problems:
+            problems.append(problem)
     return problems
 
 
 def _looks_like_url(value: str) -> bool:
+    """A string a CSS function may read as an address of another host, or as
+    script (selector strings such as "fnref:" are not)."""
     url = allowlist.normalised_url(value)
-    return url.startswith("//") or allowlist.url_scheme(value) in ("http", "https", "ftp", "javascript")
+    return url.startswith("//") or allowlist.url_scheme(value) in ("http", "https", "ftp", "ws", "wss", "javascript",
+                                                                    "vbscript")
 
 
 def _local(tag: str) -> tuple[str, str]:
@@ -107,36 +127,42 @@ def xml_declaration_problems(text: str) -> list[str]:
     return problems
 
 
-def parse_xml(text: str) -> tuple[ElementTree.Element | None, str | None]:
+def read_xml(text: str) -> tuple[ElementTree.Element | None, list[str]]:
+    """(root element, problems): no root when the file has declarations (never
+    parsed: no entity is ever expanded) or is not well-formed."""
+    problems = xml_declaration_problems(text)
+    if problems:
+        return None, problems
     try:
-        return ElementTree.fromstring(text), None
+        return ElementTree.fromstring(text), []
     except ElementTree.ParseError as error:
-        return None, f"not well-formed XML ({error})"
+        return None, [f"not well-formed XML ({error})"]
 
 
 def svg_problems(text: str) -> list[str]:
     """Why an SVG file may not be served from our origin; empty when it may."""
-    problems = xml_declaration_problems(text)
-    if problems:
-        return problems
-    root, error = parse_xml(text)
+    root, problems = read_xml(text)
     if root is None:
-        return [error]
+        return problems
     if _local(root.tag) != (SVG, "svg"):
         return [f"the root element is {root.tag!r}, not an SVG <svg> element"]
     for element in root.iter():
         if not isinstance(element.tag, str):
-            continue  # comments
+            continue  # comments, processing instructions
         namespace, name = _local(element.tag)
-        if namespace not in INERT_NAMESPACES:
+        if namespace in METADATA_NAMESPACES:
+            continue
+        if namespace != SVG:
             problems.append(f"<{name}> in namespace {namespace or '(none)'} (only SVG elements are allowed)")
             continue
-        if name.lower() in SVG_FORBIDDEN:
-            problems.append(f"<{name}> is not allowed in an SVG file (script, HTML or another file)")
+        if name not in SVG_ELEMENTS:
+            problems.append(f"<{name}> is not an element an SVG image may hold (no script, HTML or other file; "
+                            "allowed: shapes, text, gradients, filters, local references)")
+            continue
         for attribute, value in element.attrib.items():
             problems += _svg_attribute_problems(name, _local(attribute)[1], value, element)
-        if name == "style" and element.text:
-            problems += css_problems(element.text, lambda url: False, local_only=True)
+        if name == "style":
+            problems += css_problems("".join(element.itertext()), lambda url: False, local_only=True)
     return problems
 
 
@@ -156,28 +182,25 @@ def _svg_attribute_problems(element: str, attribute: str, value: str, node) -> l
             return [f"<{element} href={value[:60]!r}> refers to another file (only #id references are allowed)"]
     if element.lower() in ANIMATIONS and lowered == "attributename" and animates_script(value):
         return [f"<{element} attributeName={value!r}> changes a link or an event handler"]
-    if lowered == "style":
-        return css_problems(value, lambda url: False, local_only=True)
-    if "url(" in value.lower():
+    # Presentation attributes (fill="url(#g)") and style="…" are CSS.
+    if lowered == "style" or "(" in value or "\\" in value:
         return css_problems(value, lambda url: False, local_only=True)
     return []
 
 
 def animates_script(attribute_name: str) -> bool:
     """An animation (<set>, <animate>…) of a link or an event handler: it can
-    turn a harmless element into a javascript: link or a handler."""
-    name = attribute_name.strip().lower()
-    return name in ("href", "xlink:href") or name.startswith("on")
+    turn a harmless element into a javascript: link or a handler. Any
+    namespace prefix counts (``q:href`` is xlink:href when q is bound to it)."""
+    name = attribute_name.strip().lower().rpartition(":")[2]
+    return name == "href" or name.startswith("on")
 
 
 def xml_problems(text: str) -> list[str]:
     """Why an XML file (sitemap) may not be served; empty when it may."""
-    problems = xml_declaration_problems(text)
-    if problems:
-        return problems
-    root, error = parse_xml(text)
+    root, problems = read_xml(text)
     if root is None:
-        return [error]
+        return problems
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue

@@ -53,8 +53,14 @@ EMBED_SANDBOX = frozenset({"allow-scripts", "allow-same-origin", "allow-popups",
 META_EQUIV = frozenset({"content-security-policy", "content-type", "x-ua-compatible"})
 CHECKED_SUFFIXES = {".html", ".svg", ".xml", ".css", ".js", ".json"}
 # Types a browser may run as a page or a script, which the site never serves.
+# (.txt: a browser runs a text/plain file as a worker script when the host
+# sends no X-Content-Type-Options: nosniff, as GitHub Pages may not.)
 FORBIDDEN_SUFFIXES = {".htm", ".xhtml", ".xht", ".shtml", ".mjs", ".svgz", ".xsl", ".xslt", ".swf", ".jar",
-                      ".hta", ".php", ".phtml", ".wasm"}
+                      ".hta", ".php", ".phtml", ".wasm", ".txt", ".csv"}
+# Elements whose name= becomes a property of document (document.currentScript,
+# document.forms…): an element named like the theme's would replace it.
+NAMED_ON_DOCUMENT = frozenset({"img", "form", "embed", "object", "iframe"})
+THEME_NAMES = {("form", "search")}  # Material's own search form
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,25 @@ def _script_problem(node, page: str, policy: Policy, base: str | None, embed_cod
     return None
 
 
+def _clobbering_problems(tag: str, attributes: dict, seen_ids: set[str]) -> list[str]:
+    """Elements that would take the place of the theme's objects (DOM
+    clobbering) or make it load a script from another host."""
+    problems = []
+    name = attributes.get("name")
+    if name and tag in NAMED_ON_DOCUMENT and (tag, name) not in THEME_NAMES:
+        problems.append(f"<{tag} name={name[:40]!r}> becomes document.{name[:40]} (it can replace the theme's objects)")
+    element_id = attributes.get("id")
+    if element_id is not None:
+        if element_id == "__config" and (tag != "script" or "__config" in seen_ids):
+            problems.append(f"<{tag} id='__config'>: a second configuration for the theme's script")
+        seen_ids.add(element_id)
+    names = set((attributes.get("class") or "").split()) | {element_id or ""}
+    if names & allowlist.THEME_TRIGGERS:
+        problems.append(f"<{tag}> named {', '.join(sorted(names & allowlist.THEME_TRIGGERS))}: the theme would load a "
+                        "script from another host for it")
+    return problems
+
+
 def _url_problems(tag: str, name: str, value: str, page: str, policy: Policy, base: str | None,
                   rel: set[str]) -> list[str]:
     if name == "srcset":
@@ -168,7 +193,10 @@ def html_problems(html: str, page: str, policy: Policy, embed_code: bool = False
             base = href
         else:
             problems.append("<base> (only an embed variant's own, first in <head>, may change where links go)")
+    seen_ids: set[str] = set()
     for node in tree.root.traverse(include_text=False):
+        if not node.is_element_node:
+            continue
         tag = node.tag
         attributes = node.attributes
         if tag in FORBIDDEN_ELEMENTS:
@@ -199,6 +227,7 @@ def html_problems(html: str, page: str, policy: Policy, embed_code: bool = False
             target = (names.get("attributename") or "").strip().lower()
             if markup_rules.animates_script(target):
                 problems.append(f"<{tag} attributeName={target!r}> changes a link or an event handler")
+        problems += _clobbering_problems(tag, attributes, seen_ids)
         rel = set((attributes.get("rel") or "").lower().split()) if tag == "link" else set()
         for name, value in attributes.items():
             lowered = name.lower()
