@@ -23,15 +23,17 @@ side by side in one run:
    JavaScript files are checked by name only), with their bytes;
 3. one build with every hook under cProfile (``python -m cProfile -m mkdocs
    build``): cumulative seconds and calls of each new hook function, and of
-   the helpers they spend their time in.
+   the helpers they spend their time in. cProfile slows Python code down, the
+   C parsers (lexbor, nh3) much less: read these as shares of the profiled
+   build, not as seconds of a normal one. Work done in other processes
+   (site_safety's and linkcheck's workers, forked: they run under the
+   profiler too, but their figures are lost) counts as the parent's waiting
+   time.
 
 Other work on the machine shows as "foreign CPU": the CPU seconds all
 processes spent during a run minus those of the run's own processes
 (/proc/stat against getrusage). Before each run the bench waits (up to
-``--quiet-wait`` seconds) for a 3-second window without foreign CPU. cProfile slows Python code down, the
-   C parsers (lexbor, nh3) much less: read these as shares of the profiled
-   build, not as seconds of a normal one. Work done in other processes
-   (site_safety's and linkcheck's workers) counts as the parent's waiting time.
+``--quiet-wait`` seconds) for a 3-second window without foreign CPU.
 
     .venv/bin/python bench/safety.py --pages 1000 --repeat 3
     .venv/bin/python bench/safety.py --pages 1000 --repeat 3 --each --baseline /tmp/kb-before

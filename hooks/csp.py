@@ -9,20 +9,26 @@ Events:
   (embed variants, offline page: no inline script at all). Under
   ``mkdocs serve`` both allow inline script instead: MkDocs injects its
   live-reload script into every page it serves, and its text changes on each
-  request. Builds never do.
+  request. Builds never do. ``KB_CSP_META=0`` leaves the ``<meta>`` out, for
+  hosts that send ``_headers`` (Netlify, Cloudflare Pages): any ``<meta>``
+  policy makes Chromium's preload scanner wait for the parser (about 150 ms
+  of first paint in Lighthouse's simulation, bench/README.md).
 - ``on_post_page`` / ``on_post_template``: replaces the placeholder with the
   hashes of the theme's inline scripts on that page (404 pages included).
 
-``_headers`` carries the same policy (kbsite.embed.headers_file).
+``_headers`` carries the same policy, whatever the ``<meta>`` (kbsite.embed.headers_file).
 """
 
 from __future__ import annotations
+
+import os
 
 from markupsafe import Markup
 from mkdocs.plugins import event_priority
 
 from kbsite import csp
 
+META_VARIABLE = "KB_CSP_META"
 _state: dict = {"command": "build", "patterns": []}
 
 
@@ -36,6 +42,9 @@ def on_config(config, **kwargs):
 
 
 def on_env(env, config, files, **kwargs):
+    if os.environ.get(META_VARIABLE, "1").lower() in ("0", "false", "no"):
+        env.globals["kb_csp"] = env.globals["kb_csp_static"] = ""  # the host sends the policy (_headers)
+        return env
     serving = _state["command"] == "serve"
     inline = "'unsafe-inline'" if serving else csp.PLACEHOLDER
     env.globals["kb_csp"] = Markup(csp.policy(inline))

@@ -153,3 +153,34 @@ def test_the_policy_alone_stops_a_script_planted_past_every_check(real_site, bro
             server.shutdown()
         assert hits == [], variant
         assert any("inline" in v for v in violations), (variant, violations)
+
+
+def test_hosts_that_send_headers_can_leave_the_meta_out(tmp_path, browser):
+    """KB_CSP_META=0 (Netlify, Cloudflare Pages): no <meta> policy, which makes
+    Chromium's preload scanner wait; the header alone then carries the
+    theme's hashes, and the site runs under it without a violation."""
+    import shutil
+
+    from conftest import FIXTURES, free_port, run_build, serve
+
+    docs = tmp_path / "docs"
+    shutil.copytree(FIXTURES / "bilingual", docs)
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+    port = free_port()
+    build = run_build(docs, tmp_path, site_url=f"http://127.0.0.1:{port}/", env={"KB_CSP_META": "0"}).ok()
+    pages = sorted(build.site_dir.rglob("*.html"))
+    assert pages and not any("Content-Security-Policy" in p.read_text(encoding="utf-8") for p in pages)
+    assert "'sha256-" in (build.site_dir / "_headers").read_text(encoding="utf-8")
+    server = serve(build.site_dir, port, with_headers=True)
+    context = browser.new_context(service_workers="block")
+    violations = record_csp_violations(context)
+    try:
+        page = context.new_page()
+        for url in ("", "guides/materiel/", "en/", "en/guides/materiel/", "embed/guides/materiel/"):
+            page.goto(f"http://127.0.0.1:{port}/{url}", wait_until="load")
+        policy = page.evaluate("() => fetch(location.href).then(r => r.headers.get('content-security-policy'))")
+    finally:
+        context.close()
+        server.shutdown()
+    assert violations == []
+    assert policy and "frame-ancestors *" in policy  # the header was there (the embed variant's)

@@ -121,20 +121,18 @@ def fill(html: str, patterns: list[re.Pattern]) -> str:
     return html.replace(" " + PLACEHOLDER, (" " + hashes) if hashes else "", 1)
 
 
-_META = re.compile(r"""<meta http-equiv="Content-Security-Policy" content="([^"]*)">""")
-_HASH = re.compile(r"'sha256-[A-Za-z0-9+/=]+'")
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
 
-def site_hashes(site_dir: Path, exclude_folder: str | None = None) -> list[str]:
-    """Every hash the pages' meta policies allow, for ``_headers`` (one
-    policy for all pages there). Read from the first kilobytes of each page."""
+def site_hashes(site_dir: Path, patterns: list[re.Pattern], exclude_folder: str | None = None) -> list[str]:
+    """Every hash a page of the site needs for the theme's inline scripts, for
+    ``_headers`` (one policy for all pages there). Material writes them as bare
+    ``<script>`` elements; only texts its templates explain get a hash."""
     found: set[str] = set()
     for path in sorted(site_dir.rglob("*.html")):
         if exclude_folder and path.relative_to(site_dir).parts[0] == exclude_folder:
             continue
-        with open(path, encoding="utf-8", errors="replace") as file:
-            head = file.read(16384)
-        match = _META.search(head)
-        if match:
-            found.update(_HASH.findall(match.group(1)))
+        for text in _INLINE_SCRIPT.findall(path.read_text(encoding="utf-8", errors="replace")):
+            if is_theme_script(text, patterns):
+                found.add(digest(text))
     return sorted(found)
