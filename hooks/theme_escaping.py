@@ -22,10 +22,12 @@ from kbsite import build_state, material_bundle
 
 
 def ours(custom_dir: Path):
-    """The autoescape rule: True for a template our overrides/ folder provides."""
+    """The autoescape rule: True for a template our overrides/ folder provides
+    (Jinja asks for every template it renders: the names are listed once)."""
+    names = frozenset(path.relative_to(custom_dir).as_posix() for path in custom_dir.rglob("*.html"))
 
     def autoescape(name: str | None) -> bool:
-        return bool(name) and name.endswith(".html") and (custom_dir / name).is_file()
+        return name in names
 
     return autoescape
 

@@ -22,8 +22,6 @@ import hashlib
 import re
 from pathlib import Path
 
-from selectolax.lexbor import LexborHTMLParser
-
 PLACEHOLDER = "'kb-inline-scripts'"
 DIRECTIVES = (
     ("default-src", "'self'"),
@@ -76,22 +74,16 @@ def digest(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-def inline_scripts(html: str) -> list[str]:
-    """The text of every inline script a browser would run (not JSON data)."""
-    tree = LexborHTMLParser(html)
-    found = []
-    for node in tree.css("script"):
-        attributes = node.attributes
-        if "src" in attributes or (attributes.get("type") or "").strip().lower() in DATA_SCRIPT_TYPES:
-            continue
-        found.append(node.text(deep=True))
-    return found
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
 
 def theme_script_hashes(html: str, patterns: list[re.Pattern]) -> list[str]:
-    """The hashes of the page's inline scripts that the theme wrote."""
+    """The hashes of the page's inline scripts that the theme wrote. Material
+    writes them as bare ``<script>`` elements; only texts its templates
+    explain get a hash (a text found elsewhere, in a comment, gets one only
+    if it is the theme's own script, which is harmless)."""
     hashes = []
-    for text in inline_scripts(html):
+    for text in _INLINE_SCRIPT.findall(html):
         if is_theme_script(text, patterns):
             value = digest(text)
             if value not in hashes:
@@ -119,9 +111,6 @@ def fill(html: str, patterns: list[re.Pattern]) -> str:
         return html
     hashes = " ".join(theme_script_hashes(html, patterns))
     return html.replace(" " + PLACEHOLDER, (" " + hashes) if hashes else "", 1)
-
-
-_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
 
 def site_hashes(site_dir: Path, patterns: list[re.Pattern], exclude_folder: str | None = None) -> list[str]:
