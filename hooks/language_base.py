@@ -1,8 +1,21 @@
 """Each language as its own Material site: search index and sitemap per language.
 
 Events:
-- ``on_pre_build`` (outer build): resets the list of pages seen.
-- ``on_page_context``: records each English (non-default) page's URL.
+- ``on_startup``: remembers whether this is ``serve`` (MkDocs then renders
+  drafts too) and ``--dirty``.
+- ``on_pre_build`` (outer build): resets the list of pages.
+- ``on_nav`` (after static-i18n's, which gives each language its files):
+  records every page of the language, from the files rather than page by
+  page, so that ``serve --dirty`` (which renders only the edited pages)
+  still writes the whole sitemap.
+- ``on_page_context`` (after Material's search plugin indexed the page):
+  keeps the page's fresh index entries. Under ``--dirty`` (where Material's
+  own merge of the previous index doubles or drops entries across
+  static-i18n's nested builds, even in the first build) the index is
+  rebuilt from them and the previous build's entries of the pages not
+  rendered (kbsite/search_index.py ``rebuilt_indexes``), which is what
+  a full build writes; the previous entries are kept across the rebuilds of
+  one ``serve`` on purpose.
 - ``on_post_build`` (outer build, after static-i18n rebuilt the combined
   search index): splits the index per language and writes the per-language
   sitemaps.
@@ -20,23 +33,53 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
 from kbsite import build_state
-from kbsite.search_index import split_search_index
+from kbsite.search_index import combined_entries, page_of, rebuilt_indexes, split_search_index
 from kbsite.sitemap import write_sitemap
 
 log = get_plugin_logger("language_base")
 
 _pages_by_language: dict[str, list[str]] = {}
+_command = {"name": "build", "dirty": False}
+_fresh_entries: dict[str, list[dict]] = {}  # page URL -> its entries, rendered in this build
+_previous_entries: dict[str, list[dict]] = {}  # page URL -> its entries in the last index written
+
+
+def on_startup(command, dirty=False, **kwargs):
+    _command.update(name=command, dirty=bool(dirty))
+    _previous_entries.clear()
 
 
 def on_pre_build(config, **kwargs):
     if build_state.is_outer_build(config):
         _pages_by_language.clear()
+        _fresh_entries.clear()
 
 
+def _search_plugin(config):
+    return config.plugins.get("material/search") or config.plugins.get("search")
+
+
+@event_priority(-10)  # after Material's search plugin (0) added the page's entries
 def on_page_context(context, page, config, nav, **kwargs):
-    language = build_state.current_language(config)
-    _pages_by_language.setdefault(language, []).append(page.file.url)
+    plugin = _search_plugin(config)
+    entries = getattr(getattr(plugin, "search_index", None), "entries", None)
+    if entries is None:
+        return context
+    own = []
+    for entry in reversed(entries):
+        if page_of(entry["location"]) != page.url:
+            break
+        own.append(dict(entry))
+    _fresh_entries[page.url] = own[::-1]
     return context
+
+
+@event_priority(-110)  # after static-i18n's on_nav (-100)
+def on_nav(nav, config, files, **kwargs):
+    language = build_state.current_language(config)
+    pages = build_state.rendered_pages(files, _command["name"] == "serve")
+    _pages_by_language[language] = ["" if file.url in (".", "./") else file.url for file in pages]
+    return nav
 
 
 @event_priority(build_state.FINAL_PRIORITY)
@@ -47,10 +90,17 @@ def on_post_build(config, **kwargs):
     languages = build_state.languages(config)
     if "search" in config.plugins or "material/search" in config.plugins:
         try:
-            counts = split_search_index(site_dir, languages)
+            entries = combined_entries(site_dir)
+            if _command["dirty"]:  # Material's merge doubles or drops entries under --dirty
+                pages = [url for language in languages for url in _pages_by_language.get(language.code, [])]
+                entries = rebuilt_indexes(pages, _fresh_entries, _previous_entries, languages)
+            written = split_search_index(site_dir, languages, entries)
         except (OSError, ValueError, KeyError) as error:
             raise PluginError(f"hooks/language_base.py: cannot split the search index: {error}") from None
-        log.info("search index per language: %s", ", ".join(f"{k} {v} entries" for k, v in counts.items()))
+        _previous_entries.clear()
+        for entry in entries:
+            _previous_entries.setdefault(page_of(entry["location"]), []).append(entry)
+        log.info("search index per language: %s", ", ".join(f"{k} {len(v)} entries" for k, v in written.items()))
     site_url = config.site_url or ""
     if not site_url:
         return

@@ -6,7 +6,10 @@ As a MkDocs hook:
 - ``on_files`` (outer build, big sites): starts worker processes that read
   each page as soon as it is written (``on_post_page``), on the cores the
   build leaves idle.
-- ``on_page_markdown``: records which Markdown file each page comes from.
+- ``on_nav`` (after static-i18n's, which gives each language its files):
+  records which Markdown file each page comes from, for every page of the
+  language, not only the ones rendered: ``serve --dirty`` renders only the
+  edited pages, and a defect on another page must still name its file.
 - ``on_post_build`` (outer build, after static-i18n built every language and
   our other hooks wrote their files): checks the finished site once. Not in
   a one-language process of the parallel build, which checks the merged site. A
@@ -57,6 +60,8 @@ EXPLANATIONS = {
     "outside-site": "the address leaves the site's own folder",
     "bad-mailto": "not a valid e-mail address",
     "bad-tel": "not a valid phone number",
+    "malformed-url": "not a valid URL",
+    "local-file": "a file on the editor's own computer: no reader can open it",
     "broken-external": "the external site answers that this page does not exist",
     "redirected-external": "the external page moved permanently",
     "unverified-external": "the external site refused an automated check",
@@ -70,7 +75,8 @@ def _report_line(item: dict) -> str:
     where = f"{item['source']}:{item['line']}" if item.get("line") else (item.get("source") or item["page"])
     extra = f" (-> {item['new_url']})" if item.get("new_url") else ""
     count = f" [on {item['pages']} pages]" if item.get("pages", 1) > 1 else ""
-    return f"{where}: {item['kind']}: {item['target']}{extra}{count} - {EXPLANATIONS.get(item['kind'], '')}"
+    why = f" ({item['detail']})" if item.get("detail") and item["kind"] in ("malformed-url", "broken-external") else ""
+    return f"{where}: {item['kind']}: {item['target']}{extra}{count} - {EXPLANATIONS.get(item['kind'], '')}{why}"
 
 
 def format_items(items: list[dict], style: str) -> str:
@@ -110,6 +116,8 @@ def collect(site_dir: Path, site_url: str, locate_source=None, external: bool = 
             "page": defect.page, "target": target, "kind": defect.kind,
             "source": location.file, "line": location.line, "error": True, "pages": 1,
         }
+        if defect.detail:
+            items[key]["detail"] = defect.detail
     if external and result.external:
         outcomes = check_urls(list(result.external), settings or Settings(), cache)
         for url, outcome in sorted(outcomes.items()):
@@ -171,19 +179,22 @@ def on_post_page(output, page, config, **kwargs):
     return output
 
 
-def on_page_markdown(markdown, page, config, files, **kwargs):
+@event_priority(-110)  # after static-i18n's on_nav (-100)
+def on_nav(nav, config, files, **kwargs):
     docs = Path(config.docs_dir)
-    src = Path(page.file.abs_src_path)
-    try:
-        shown = src.relative_to(Path(config.config_file_path).parent).as_posix()
-    except ValueError:
-        shown = src.as_posix()
+    root = Path(config.config_file_path).parent
     prefix = next((l.prefix for l in build_state.languages(config) if l.code == build_state.current_language(config)), "")
-    src_dir = src.parent.relative_to(docs).as_posix()
-    source_dir_url = prefix + ("" if src_dir == "." else src_dir + "/")
-    page_url = "" if page.file.url in (".", "./") else page.file.url
-    _sources[Path(page.file.dest_path).as_posix()] = (shown, str(src), page_url, source_dir_url)
-    return markdown
+    for file in build_state.rendered_pages(files, _command["name"] == "serve"):
+        src = Path(file.abs_src_path)
+        try:
+            shown = src.relative_to(root).as_posix()
+        except ValueError:
+            shown = src.as_posix()
+        src_dir = src.parent.relative_to(docs).as_posix()
+        source_dir_url = prefix + ("" if src_dir == "." else src_dir + "/")
+        page_url = "" if file.url in (".", "./") else file.url
+        _sources[Path(file.dest_path).as_posix()] = (shown, str(src), page_url, source_dir_url)
+    return nav
 
 
 @event_priority(-120)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from . import srcset
+
 ELEMENTS = frozenset("""
     a abbr article aside b blockquote br button caption cite code col colgroup dd del details dfn div dl dt em
     figcaption figure h1 h2 h3 h4 h5 h6 hr i img input ins kbd label li mark ol p pre q s samp section small span
@@ -122,8 +124,11 @@ def is_other_host(value: str) -> bool:
 
 
 def srcset_urls(value: str) -> list[str]:
-    """The URLs of a srcset attribute ("a.png 1x, b.png 2x")."""
-    return [candidate.split()[0] for candidate in value.split(",") if candidate.split()]
+    """Every URL a srcset attribute can be read as: the HTML standard's parse
+    (what a browser loads, kbsite/srcset.py) and a split on every comma (what
+    a careless parser would load), so that a rule holds for both."""
+    split = [candidate.split()[0] for candidate in value.split(",") if candidate.split()]
+    return list(dict.fromkeys(srcset.srcset_urls(value) + split))
 
 
 def has_control_characters(value: str) -> bool:

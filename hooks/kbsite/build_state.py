@@ -73,3 +73,14 @@ def languages(config) -> list[Language]:
         result.append(Language(lang.locale, lang.name, prefix))
     result.sort(key=lambda language: language.prefix != "")
     return result
+
+
+def rendered_pages(files, serving: bool) -> list:
+    """The documentation pages a full build of this language renders (MkDocs'
+    own choice: drafts too under ``serve``). Read in ``on_nav``/``on_files``
+    rather than page by page, because ``serve --dirty`` renders only the
+    edited pages: a list built from page events would shrink to them."""
+    from mkdocs.structure.files import InclusionLevel
+
+    inclusion = InclusionLevel.is_in_serve if serving else InclusionLevel.is_included
+    return list(files.documentation_pages(inclusion=inclusion))

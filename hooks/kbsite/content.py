@@ -253,6 +253,8 @@ def check_docs(docs: Path, shown, vocabulary: dict, today: dt.date, only=None, c
         _, body, first_line = frontmatter.split(text)
         reports += [Report(name, f"markdown: {message}", line, located=True)
                     for line, message in render_guard.limit_problems(body, first_line)]
+        reports += [Report(name, f"markdown: {message}", line, located=True)
+                    for line, message in render_guard.malformed_links(text)]
         if includes:
             reports += [Report(name, f"snippet: {message}", line, located=True)
                         for line, message in snippets.problems(body, first_line, includes)]

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from html import unescape
 
+from .srcset import srcset_urls
+
 TAG = re.compile(
     r"<!--.*?-->"  # comment
     r"|<(script|style|template)\b[^>]*>.*?</\1\s*>"  # raw-text element (attributes of the open tag are scanned)
@@ -82,16 +84,6 @@ def _attributes(text: str) -> list[tuple[str, str]]:
         value = next((g for g in match.group(2, 3, 4) if g is not None), "")
         result.append((name, unescape(value) if "&" in value else value))
     return result
-
-
-def srcset_urls(value: str) -> list[str]:
-    """The URLs of a srcset attribute ("a.png 1x, b.png 2x")."""
-    urls = []
-    for candidate in value.split(","):
-        parts = candidate.split()
-        if parts:
-            urls.append(parts[0])
-    return urls
 
 
 def scan(html: str) -> PageScan:

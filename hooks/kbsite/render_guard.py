@@ -6,10 +6,13 @@ few hundred levels deep (RecursionError, or seconds per level), thousands of
 
 - ``limit_problems`` (before the build reads any page): the nesting depth
   of every line and the brackets of every paragraph, against limits far
-  above what a page needs, reported at the line;
+  above what a page needs, reported at the line; ``malformed_links``: link
+  targets ``urlsplit`` cannot read (``http://localhost]``), on which MkDocs'
+  own link rewriting raises;
 - ``GuardExtension`` (a Python-Markdown extension added by hooks/render_guard.py):
   every conversion runs under a time limit (main thread: the timer is a
-  signal) and turns a RecursionError into a message, through ``error``
+  signal) and turns a RecursionError, or a ValueError from a malformed URL
+  that ``malformed_links`` did not see, into a message, through ``error``
   (MkDocs' PluginError in a build, so no traceback).
 """
 
@@ -19,8 +22,11 @@ import re
 import signal
 import threading
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 from markdown.extensions import Extension
+
+from . import sourcemap
 
 MAX_DEPTH = 32
 MAX_BRACKETS = 1000
@@ -59,6 +65,18 @@ def limit_problems(body: str, first_line: int = 1) -> list[tuple[int, str]]:
             problems.append((paragraph_start, f"more than {MAX_BRACKETS} '[' in one paragraph: the Markdown "
                                               "renderer would take minutes; split it or write them as &#91;"))
             reported_brackets = True
+    return problems
+
+
+def malformed_links(text: str) -> list[tuple[int, str]]:
+    """(line, message) for every link target of a Markdown text that is not
+    a URL at all (MkDocs would stop on it with a traceback)."""
+    problems = []
+    for line, target, _ in sourcemap.markdown_targets(text):
+        try:
+            urlsplit(target)
+        except ValueError as error:
+            problems.append((line, f"link target {target!r} is not a valid URL ({error})"))
     return problems
 
 
@@ -108,5 +126,8 @@ class GuardExtension(Extension):
                 raise self.error(f"{self.describe()}: the Markdown renderer took more than {self.seconds:g} s "
                                  "on this page (a pathological structure: thousands of brackets, markers or "
                                  "levels); simplify it") from None
+            except ValueError as error:  # urlsplit in MkDocs' link rewriting: "Invalid IPv6 URL"
+                raise self.error(f"{self.describe()}: a link of this page is not a valid URL ({error}); "
+                                 "check the addresses written with [ ] and ]") from None
 
         md.convert = guarded

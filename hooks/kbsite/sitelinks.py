@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit
 
+from . import textfragments
 from .htmlscan import Link, PageScan, scan
 
 MAILTO = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;.]+$")
@@ -29,10 +30,11 @@ SKIPPED_SCHEMES = {"data", "blob", "javascript", "about"}
 class Defect:
     page: str  # the HTML page, relative to the site directory
     target: str  # the URL as written in the HTML
-    kind: str  # broken-link, broken-anchor, bad-mailto, bad-tel, outside-site
+    kind: str  # broken-link, broken-anchor, bad-mailto, bad-tel, outside-site, malformed-url, local-file
     line: int  # line in the HTML page
     link: Link = field(compare=False, repr=False)
     resolved: str = field(default="", compare=False)  # site-relative path of the target
+    detail: str = field(default="", compare=False)  # why a malformed URL is malformed
 
 
 @dataclass
@@ -61,11 +63,21 @@ class _Site:
             self.scans[relative] = scan((self.root / relative).read_text(encoding="utf-8", errors="replace"))
         return self.scans[relative]
 
+    texts: dict[str, str] = field(default_factory=dict)
+
     def split(self, url: str) -> SplitResult:
+        """``urlsplit``, once per URL string; raises ValueError on a malformed URL."""
         parts = self.splits.get(url)
         if parts is None:
             parts = self.splits[url] = urlsplit(url)
         return parts
+
+    def text_of(self, relative: str) -> str:
+        """The readable text of an HTML file of the site (for text fragments)."""
+        if relative not in self.texts:
+            html = (self.root / relative).read_text(encoding="utf-8", errors="replace")
+            self.texts[relative] = textfragments.page_text(html)
+        return self.texts[relative]
 
 
 def page_url_path(relative: str, base_path: str) -> str:
@@ -115,12 +127,18 @@ def _target_file(site: _Site, url_path: str) -> str | None:
     return None
 
 
-def fragment_exists(ids: set[str] | None, fragment: str) -> bool:
+def fragment_exists(ids: set[str] | None, fragment: str, text_of=None) -> bool:
     """``ids`` of the target page, or None when it is not HTML (fragments of
-    PDFs, images… are not checked)."""
+    PDFs, images… are not checked). A text fragment (``#:~:text=…``, after an
+    optional id) is looked for in the page's text, ``text_of()``."""
     if ids is None or fragment in ("", "top"):
         return True
-    return fragment in ids or unquote(fragment) in ids
+    element, directives = textfragments.split_fragment(fragment)
+    if element and element != "top" and element not in ids and unquote(element) not in ids:
+        return False
+    if directives is None or text_of is None:
+        return True
+    return textfragments.text_found(text_of(), directives)
 
 
 def _check_target(site: _Site, path: str) -> tuple[str | None, str]:
@@ -142,9 +160,12 @@ def classify(site: _Site, page: str, link: Link, external: dict, page_path: str)
     (mailto:, tel:, outside the site), None (nothing to check here; external
     URLs are added to ``external``), or (resolved site path, fragment)."""
     url = link.url
-    if not url:
+    if not url or link.tag == "base":  # <base href> is what links resolve against, not a link
         return None
-    parts = site.split(url)
+    try:
+        parts = site.split(url)
+    except ValueError as error:  # "Invalid IPv6 URL": a defect of its page, the check goes on
+        return Defect(page, url, "malformed-url", link.line, link, detail=str(error))
     scheme = parts.scheme.lower()
     if scheme == "mailto":
         addresses = unquote(parts.path).split(",")
@@ -162,6 +183,8 @@ def classify(site: _Site, page: str, link: Link, external: dict, page_path: str)
             external.setdefault(url.split("#")[0], []).append((page, link))
             return None
         path = path or "/"
+    elif scheme == "file":  # a file on the editor's own computer: no reader can open it
+        return Defect(page, url, "local-file", link.line, link)
     elif scheme:
         return None  # other schemes (ftp:, sms:…) are not ours to check
     # <base href> resolves against the page's own URL; every other link against the base.
@@ -184,7 +207,7 @@ def check_link(site: _Site, page: str, link: Link, external: dict, page_path: st
     if not fragment:
         return None
     scanned = site.scan_of(target)
-    if fragment_exists(scanned.ids if scanned else None, fragment):
+    if fragment_exists(scanned.ids if scanned else None, fragment, lambda: site.text_of(target)):
         return None
     return Defect(page, link.url, "broken-anchor", link.line, link, target)
 
@@ -280,7 +303,7 @@ def conclude(root: Path, site_url: str, facts: dict[str, PageFacts]) -> SiteChec
             bad = bad or exists[target] is None
         for target, fragment in fact.fragments:
             found = exists.get(target)
-            if found is not None and not fragment_exists(ids.get(found), fragment):
+            if found is not None and not fragment_exists(ids.get(found), fragment, lambda: site.text_of(found)):
                 bad = True
         if bad:
             broken_pages.append(page)

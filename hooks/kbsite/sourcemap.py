@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .htmlscan import Link
+from .srcset import srcset_urls
 
 INLINE = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
 REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
@@ -46,9 +47,7 @@ def markdown_targets(text: str) -> list[tuple[int, str, bool]]:
         found += [(number, m.group(1), False) for m in AUTOLINK.finditer(line)]
         for match in RAW_ATTRIBUTE.finditer(line):
             value = match.group(1) if match.group(1) is not None else match.group(2)
-            for candidate in value.split(","):
-                if candidate.split():
-                    found.append((number, candidate.split()[0], True))
+            found += [(number, url, True) for url in srcset_urls(value)]
     return found
 
 
@@ -86,16 +85,32 @@ def locate(
 ) -> Location:
     """Where ``link`` (found on the page at site-relative ``page_url``) is written."""
     if source and text is not None:
-        wanted = _normal(urlsplit(urljoin("http://site/" + page_url, link.url))._replace(scheme="", netloc="").geturl().lstrip("/"))
+        wanted = _site_path(page_url, link.url)
         for line, target, raw in markdown_targets(text):
-            if raw or target.startswith(("#", "/")) or urlsplit(target).scheme:
-                candidate = urljoin("http://site/" + page_url, target)
-                candidate = urlsplit(candidate)._replace(scheme="", netloc="").geturl().lstrip("/")
-            else:
-                candidate = rendered_url(target, source_dir_url, use_directory_urls)
-            if _normal(candidate) == wanted or target == link.url:
+            if target == link.url:
+                return Location(source, line, target)
+            if wanted is None:
+                continue  # a malformed URL is found only as it is written
+            try:
+                if raw or target.startswith(("#", "/")) or urlsplit(target).scheme:
+                    candidate = _site_path(page_url, target)
+                else:
+                    candidate = _normal(rendered_url(target, source_dir_url, use_directory_urls))
+            except ValueError:
+                continue
+            if candidate == wanted:
                 return Location(source, line, target)
     return Location(theme_template(link), None)
+
+
+def _site_path(page_url: str, url: str) -> str | None:
+    """The site path and fragment ``url`` points to from ``page_url``, or None
+    when it is not a valid URL (``http://localhost]``)."""
+    try:
+        joined = urlsplit(urljoin("http://site/" + page_url, url))
+    except ValueError:
+        return None
+    return _normal(joined._replace(scheme="", netloc="").geturl().lstrip("/"))
 
 
 def theme_template(link: Link) -> str:
