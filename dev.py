@@ -20,6 +20,7 @@ changed. Extra arguments go to the underlying command (mkdocs or pytest).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -48,15 +49,21 @@ def is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def apt_install(package: str, why: str) -> None:
-    """Install a Debian package when we can (root with apt), else say how."""
-    command = f"apt-get install -y {package}"
-    if not (is_root() and shutil.which("apt-get")):
+def can_apt() -> bool:
+    return is_root() and shutil.which("apt-get") is not None
+
+
+def apt_install(package: str, why: str, *more: str, recommends: bool = True) -> None:
+    """Install Debian packages when we can (root with apt), else say how."""
+    packages = [package, *more]
+    options = [] if recommends else ["--no-install-recommends"]
+    command = " ".join(["apt-get install -y", *options, *packages])
+    if not can_apt():
         fail(f"{why}. Install it with:\n\n    sudo apt-get update && sudo {command}\n")
-    print(f"dev.py: {why}; installing Debian package {package}", flush=True)
+    print(f"dev.py: {why}; installing Debian package(s) {' '.join(packages)}", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     run(["apt-get", "update", "-qq"], env=env)
-    run(["apt-get", "install", "-y", "-qq", package], env=env)
+    run(["apt-get", "install", "-y", "-qq", *options, *packages], env=env)
 
 
 def ensure_venv(requirements: str) -> None:
@@ -78,6 +85,18 @@ def ensure_venv(requirements: str) -> None:
     print(f"dev.py: installing {requirements} into .venv", flush=True)
     run([str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", str(ROOT / requirements)])
     stamp.write_text(digest)
+
+
+def ensure_wordpress() -> None:
+    """Debian's WordPress and MariaDB for tests/test_wordpress_embed.py: installed
+    as root; otherwise those tests skip (CI=true makes them fail instead)."""
+    spec = importlib.util.spec_from_file_location("wordpress_site", ROOT / "tests" / "wordpress_site.py")
+    wordpress_site = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(wordpress_site)
+    if wordpress_site.available() is None or not can_apt():
+        return
+    first, *rest = wordpress_site.packages()
+    apt_install(first, "the embed tests need a real WordPress", *rest, recommends=False)
 
 
 def ensure_chromium() -> None:
@@ -145,6 +164,7 @@ def build(args: list[str]) -> None:
 def test(args: list[str]) -> None:
     ensure_venv("requirements-dev.txt")
     ensure_chromium()
+    ensure_wordpress()
     ensure_axe()
     command = [str(PYTHON), "-m", "pytest", *args]
     os.chdir(ROOT)

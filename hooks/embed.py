@@ -10,8 +10,10 @@ Events:
   gives the full page ``kb_embed`` (the oEmbed link and the "Embed this
   page" code), then renders the same context with ``overrides/embed.html``
   into ``embed/<page>`` (links to other sites opening a new tab, not the
-  partner's window) and writes the oEmbed JSON beside it. These files are
-  not MkDocs pages: no search entry, no sitemap entry.
+  partner's window), with ``overrides/embed-card.html`` into the short card
+  beside it, and writes the oEmbed JSON (the card's iframe, for WordPress
+  and other oEmbed sites) beside them. These files are not MkDocs pages: no
+  search entry, no sitemap entry.
 - ``on_post_build`` (outer build): writes ``_headers`` for the finished site
   (tools/parallel_build.py does it for the merged site of a parallel build).
 
@@ -57,18 +59,21 @@ def on_page_context(context, page, config, nav, **kwargs):
         return context  # absolute URLs are needed for a partner's page
     info = embedding.info(page.file.dest_uri, page.url, config.site_url)
     title = page.title or config.site_name
+    full_title = f"{title} — {config.site_name}"
     snippet = env.get_template("partials/kb-embed-snippet.html").render(
-        embed=info, title=f"{title} — {config.site_name}",
-        width=embedding.OEMBED_WIDTH, height=embedding.OEMBED_HEIGHT).strip()
+        embed=info, title=full_title, width=embedding.OEMBED_WIDTH, height=embedding.OEMBED_HEIGHT).strip()
+    card_html = env.get_template("partials/kb-oembed-html.html").render(
+        embed=info, title=full_title, width=embedding.OEMBED_WIDTH, height=embedding.CARD_HEIGHT).strip()
     context["kb_embed"] = {"info": info, "snippet": snippet}
     site_dir = Path(config.site_dir)
-    variant = embedding.open_other_sites_apart(env.get_template("embed.html").render({**context, "kb_embed_variant": True}),
-                                               info.page_url)
+    variant_context = {**context, "kb_embed_variant": True}
+    variant = embedding.open_other_sites_apart(env.get_template("embed.html").render(variant_context), info.page_url)
     write(site_dir / info.dest, variant)
+    write(site_dir / info.card_dest, env.get_template("embed-card.html").render(variant_context))
     language = build_state.current_language(config)
     prefix = next((l.prefix for l in build_state.languages(config) if l.code == language), "")
     document = embedding.oembed_document(title, config.site_name, embedding.site_base(config.site_url) + prefix,
-                                         snippet)
+                                         card_html)
     write(site_dir / info.oembed_dest, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     return context
 

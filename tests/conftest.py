@@ -328,3 +328,27 @@ def recorded_page(browser):
     yield recorded
     context.close()
     assert violations == [], "the site broke its own Content-Security-Policy"
+
+
+# --- A real WordPress (tests/wordpress_site.py) ------------------------------------------
+
+@pytest.fixture(scope="session")
+def embed_origin() -> str:
+    """The one origin the shared WordPress may fetch: the site it embeds is served there."""
+    return f"http://127.0.0.1:{free_port()}"
+
+
+@pytest.fixture(scope="session")
+def wordpress(tmp_path_factory, embed_origin):
+    """Debian's WordPress with a private MariaDB, shared by the session, allowed
+    to fetch ``embed_origin`` only. Skipped when its Debian packages are missing,
+    except under CI=true, where that fails (CI installs them: .ci/run)."""
+    from wordpress_site import WordPress, available
+
+    reason = available()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the WordPress tests: {reason}")
+        pytest.skip(reason)
+    with WordPress(tmp_path_factory.mktemp("wordpress"), embed_origin) as site:
+        yield site

@@ -39,6 +39,17 @@ def oembed_of(site: Path, page: str, site_url: str) -> tuple[str, dict]:
     return link["href"], json.loads(path.read_text(encoding="utf-8"))
 
 
+def snippet_of(site: Path, page: str) -> str:
+    """The code the page's "Embed this page" box gives partners (our loader)."""
+    return soup(site / page).select_one("details.kb-embed-control textarea").get_text()
+
+
+# The iframe attributes WordPress 6.1 keeps (wp_filter_oembed_result), plus the
+# class and sandbox it sets itself (other oEmbed sites keep ours).
+WORDPRESS_IFRAME_ATTRIBUTES = {"src", "width", "height", "frameborder", "marginwidth", "marginheight", "scrolling",
+                               "title", "class", "sandbox"}
+
+
 # --- Every page of the real site -------------------------------------------------------
 
 def test_every_page_has_a_valid_oembed_document_and_embed_variant(real_site):
@@ -48,8 +59,18 @@ def test_every_page_has_a_valid_oembed_document_and_embed_variant(real_site):
     for page in pages:
         _, document = oembed_of(site, page, base)
         jsonschema.validate(document, OEMBED_SCHEMA)
-        iframe = BeautifulSoup(document["html"], "html.parser").find("iframe")
-        embed_url = iframe["src"]
+        # WordPress's shape: a blockquote linking to the page, then the card's iframe.
+        html = BeautifulSoup(document["html"], "html.parser")
+        assert [element.name for element in html.find_all(recursive=False)] == ["blockquote", "iframe"], page
+        assert html.blockquote.a["href"] == base + page[: -len("index.html")]
+        iframe = html.find("iframe")
+        assert set(iframe.attrs) <= WORDPRESS_IFRAME_ATTRIBUTES and iframe["frameborder"] == "0", iframe.attrs
+        assert iframe["src"] == base + "embed/" + page[: -len("index.html")] + "card.html"
+        assert "allow-same-origin" not in iframe["sandbox"]  # the card works with an opaque origin
+        card = soup(site / iframe["src"][len(base):])
+        assert card.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+        # The code to paste elsewhere: the full content, with the loader.
+        embed_url = BeautifulSoup(snippet_of(site, page), "html.parser").find("iframe")["src"]
         assert embed_url == base + "embed/" + page[: -len("index.html")]
         variant = soup(site / embed_url[len(base):] / "index.html")
         assert variant.find("meta", attrs={"name": "robots"})["content"] == "noindex"
@@ -93,9 +114,15 @@ def test_full_pages_offer_the_snippet_to_copy(real_site):
     for page, summary in (("surdose/index.html", "Intégrer cette page"), ("en/surdose/index.html", "Embed this page")):
         control = soup(site / page).select_one("details.kb-embed-control")
         assert control.find("summary").get_text(strip=True) == summary
-        _, document = oembed_of(site, page, base)
-        assert control.find("textarea").get_text() == document["html"]
-        assert control.find("label")["for"] == control.find("textarea")["id"]
+        # The address for WordPress and other oEmbed sites, the code for the others.
+        address = control.find("input")
+        assert address["value"] == base + page[: -len("index.html")] and address.has_attr("readonly")
+        code = BeautifulSoup(control.find("textarea").get_text(), "html.parser")
+        assert code.find("iframe")["src"] == base + "embed/" + page[: -len("index.html")]
+        assert code.find("script")["src"] == base + "assets/javascripts/kb-embed.js"
+        labels = {label["for"] for label in control.find_all("label")}
+        assert labels == {address["id"], control.find("textarea")["id"]}
+        assert "WordPress" in control.get_text()
 
 
 # --- _headers: framing allowed under embed/ only --------------------------------------
@@ -160,7 +187,8 @@ def test_headers_follow_a_sub_path_site_url(build_fixture):
     assert directives(dict(rules["/kb/en/guide/*"])["content-security-policy"])["frame-ancestors"] == ["'self'"]
     assert "/kb/*" in rules and "/embed/*" not in rules and "/en/guide/*" not in rules
     _, document = oembed_of(build.site_dir, "guide/index.html", "https://org.github.io/kb/")
-    assert 'src="https://org.github.io/kb/embed/guide/"' in document["html"]
+    assert 'src="https://org.github.io/kb/embed/guide/card.html"' in document["html"]
+    assert 'src="https://org.github.io/kb/embed/guide/"' in snippet_of(build.site_dir, "guide/index.html")
 
 
 # --- A partner page of another origin -------------------------------------------------
@@ -183,12 +211,11 @@ PARTNER_PAGE = """<!doctype html>
 @pytest.fixture
 def partner(serve_fixture, tmp_path):
     site = serve_fixture("embed")
-    _, guide = oembed_of(site.build.site_dir, "guide/index.html", site.base_url)
-    _, home = oembed_of(site.build.site_dir, "en/index.html", site.base_url)
+    guide = snippet_of(site.build.site_dir, "guide/index.html")
+    home = snippet_of(site.build.site_dir, "en/index.html")
     folder = tmp_path / "partner"
     folder.mkdir()
-    (folder / "index.html").write_text(PARTNER_PAGE.format(first=guide["html"], second=home["html"]),
-                                       encoding="utf-8")
+    (folder / "index.html").write_text(PARTNER_PAGE.format(first=guide, second=home), encoding="utf-8")
     port = free_port()
     server = serve(folder, port)
     yield site, f"http://127.0.0.1:{port}/"
@@ -293,8 +320,8 @@ def test_nothing_in_an_embed_can_navigate_or_script_the_partner_page(partner, br
     (embed_dir / "probe.js").write_text(PROBE, encoding="utf-8")
     (embed_dir / "probe.html").write_text('<!doctype html><title>probe</title><script src="probe.js"></script>',
                                           encoding="utf-8")
-    _, document = oembed_of(site.build.site_dir, "guide/index.html", site.base_url)
-    code = re.sub(r'src="[^"]*embed/guide/"', f'src="{site.base_url}embed/probe.html"', document["html"])
+    code = re.sub(r'src="[^"]*embed/guide/"', f'src="{site.base_url}embed/probe.html"',
+                  snippet_of(site.build.site_dir, "guide/index.html"))
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -328,14 +355,14 @@ def test_every_embed_variant_resolves_to_its_full_page_and_existing_assets(real_
     """The link checker skips embed variants (they repeat their full page's
     links): their own parts are checked here, for every one of them."""
     site, base = real_site.build.site_dir, real_site.base_url
-    variants = sorted(site.joinpath("embed").rglob("index.html"))
-    assert len(variants) == len(full_pages(site))
+    variants = sorted([*site.joinpath("embed").rglob("index.html"), *site.joinpath("embed").rglob("card.html")])
+    assert len(variants) == 2 * len(full_pages(site))
     for variant_file in variants:
         relative = variant_file.relative_to(site).as_posix()
         variant = soup(variant_file)
-        address = base + relative[: -len("index.html")]
-        resolved = urljoin(address, variant.find("base")["href"])
-        assert resolved == base + relative[len("embed/"): -len("index.html")], relative
+        folder = relative[: relative.rindex("/") + 1] if "/" in relative else ""
+        resolved = urljoin(base + relative, variant.find("base")["href"])
+        assert resolved == base + folder[len("embed/"):], relative
         assert (site / resolved[len(base):] / "index.html").is_file()
         for tag, attribute in (("link", "href"), ("script", "src")):
             for element in variant.find_all(tag, attrs={attribute: True}):

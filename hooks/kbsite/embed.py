@@ -7,8 +7,15 @@ Every page ``<dest>`` (e.g. ``guides/x/index.html``) gets:
   page's folder, so every relative URL of the page (assets, links) resolves
   exactly as on the full page, and ``target="_top"`` opens links outside the
   iframe;
+- a short card beside it (``embed/guides/x/card.html``): title, summary,
+  review date, the page's sections and "read the full page", short enough
+  for WordPress, which clamps an embed to 200-1,000 px;
 - an oEmbed document beside it (``embed/guides/x/oembed.json``), announced by
-  ``<link rel="alternate" type="application/json+oembed">`` on the full page.
+  ``<link rel="alternate" type="application/json+oembed">`` on the full page,
+  whose ``html`` is the card in an iframe after a ``<blockquote>`` link to
+  the page: what WordPress needs to load its own resizer (``wp-embed.js``)
+  and what a reader sees if the iframe never speaks. The code partners paste
+  elsewhere (with our loader) embeds the full content instead.
 
 All embed variants live under one top-level folder, ``embed/``, so the
 ``_headers`` file can allow framing there and nowhere else without two rules
@@ -27,7 +34,8 @@ from . import csp
 
 EMBED_DIR = "embed"
 OEMBED_WIDTH = 720
-OEMBED_HEIGHT = 600
+OEMBED_HEIGHT = 600  # the full-content iframe before the loader sizes it
+CARD_HEIGHT = 480  # the card's iframe before WordPress's wp-embed.js sizes it
 LOADER = "assets/javascripts/kb-embed.js"
 
 
@@ -40,6 +48,8 @@ class EmbedInfo:
     oembed_url: str  # absolute URL of the oEmbed document
     loader_url: str  # absolute URL of the partner-side loader script
     page_url: str  # absolute URL of the full page
+    card_dest: str = ""  # site-relative file of the short card (oEmbed)
+    card_url: str = ""  # absolute URL of the short card
 
 
 def site_base(site_url: str) -> str:
@@ -55,6 +65,16 @@ def oembed_dest(page_dest: str) -> str:
     return embed[: -len(".html")] + ".oembed.json"
 
 
+def card_dest(page_dest: str) -> str:
+    """``guides/x/index.html`` -> ``embed/guides/x/card.html``;
+    ``guides/x.html`` -> ``embed/guides/x.card.html`` (beside the embed
+    variant, so the same ``<base href>`` holds)."""
+    embed = f"{EMBED_DIR}/{page_dest}"
+    if posixpath.basename(embed) == "index.html":
+        return posixpath.join(posixpath.dirname(embed), "card.html")
+    return embed[: -len(".html")] + ".card.html"
+
+
 def info(page_dest: str, page_url: str, site_url: str) -> EmbedInfo:
     """Where a page's embed variant and oEmbed document go. ``page_dest`` is the
     page's file in the site (``en/guides/x/index.html``), ``page_url`` its
@@ -66,7 +86,9 @@ def info(page_dest: str, page_url: str, site_url: str) -> EmbedInfo:
     base_href = "../" * depth + (folder + "/" if folder else "")
     url_path = f"{EMBED_DIR}/{page_url}" if page_url else f"{EMBED_DIR}/"
     json_dest = oembed_dest(page_dest)
-    return EmbedInfo(dest, base + url_path, base_href, json_dest, base + json_dest, base + LOADER, base + page_url)
+    card = card_dest(page_dest)
+    return EmbedInfo(dest, base + url_path, base_href, json_dest, base + json_dest, base + LOADER, base + page_url,
+                     card, base + card)
 
 
 def open_other_sites_apart(html: str, page_url: str) -> str:
@@ -104,7 +126,8 @@ def theme_stylesheets(theme_dirs: list[str], palette: bool) -> list[str]:
 
 
 def oembed_document(title: str, provider_name: str, provider_url: str, html: str) -> dict:
-    """An oEmbed 1.0 "rich" response (https://oembed.com/, section 2.3.4)."""
+    """An oEmbed 1.0 "rich" response (https://oembed.com/, section 2.3.4):
+    ``html`` is the card's (``partials/kb-oembed-html.html``)."""
     return {
         "type": "rich",
         "version": "1.0",
@@ -113,7 +136,7 @@ def oembed_document(title: str, provider_name: str, provider_url: str, html: str
         "provider_url": provider_url,
         "html": html,
         "width": OEMBED_WIDTH,
-        "height": OEMBED_HEIGHT,
+        "height": CARD_HEIGHT,
     }
 
 
