@@ -81,22 +81,21 @@ def build(config: Path) -> float:
     return seconds
 
 
-def linkchecker() -> Path:
-    executable = LINKCHECKER_VENV / "bin" / "linkchecker"
+def tool(venv: Path, requirements: str, name: str) -> Path:
+    """The executable ``name`` of a pinned tool, installed into its own venv on first use."""
+    executable = venv / "bin" / name
     if not executable.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(LINKCHECKER_VENV)], check=True)
-        subprocess.run([str(LINKCHECKER_VENV / "bin" / "pip"), "install", "-q", "-r",
-                        str(BENCH / "requirements-linkchecker.txt")], check=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "-r", str(BENCH / requirements)], check=True)
     return executable
+
+
+def linkchecker() -> Path:
+    return tool(LINKCHECKER_VENV, "requirements-linkchecker.txt", "linkchecker")
 
 
 def lychee() -> Path:
-    executable = LYCHEE_VENV / "bin" / "lychee"
-    if not executable.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(LYCHEE_VENV)], check=True)
-        subprocess.run([str(LYCHEE_VENV / "bin" / "pip"), "install", "-q", "-r",
-                        str(BENCH / "requirements-lychee.txt")], check=True)
-    return executable
+    return tool(LYCHEE_VENV, "requirements-lychee.txt", "lychee")
 
 
 def lychee_command(site: Path) -> list[str]:

@@ -23,6 +23,14 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 60) -> 
     raise AssertionError("mkdocs serve did not start listening")
 
 
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def test_saving_a_page_reloads_the_browser(tmp_path, recorded_page):
     docs = tmp_path / "docs"
     shutil.copytree(FIXTURES / "bilingual", docs)
@@ -50,11 +58,7 @@ def test_saving_a_page_reloads_the_browser(tmp_path, recorded_page):
         )
         assert recorded_page.hosts() == {"127.0.0.1"}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
 
 def test_a_dirty_rebuild_reports_and_writes_what_a_full_build_does(tmp_path):
@@ -108,11 +112,7 @@ def test_a_dirty_rebuild_reports_and_writes_what_a_full_build_does(tmp_path):
         served = {path: fetch(path) for path in outputs}
         rebuild_log = "".join(lines[first_report:])
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
     full = run_build(docs, tmp_path / "full", site_url=site_url, strict=False)
     report = re.compile(r"linkcheck: (.+?) - ")
