@@ -10,6 +10,7 @@ Editor commands (tools/content.py):
     python3 dev.py new TYPE SLUG   # a new page pair with valid front matter
     python3 dev.py check           # front matter and raw HTML of every page
     python3 dev.py parity          # translations: missing, outdated, different
+    python3 dev.py readability     # words per sentence, long sentences, reading ease
     python3 dev.py report          # pages past their review date, then parity
 
 Only Python 3 is needed: the first run creates .venv and installs the pinned
@@ -184,7 +185,7 @@ def content_command(name: str):
 
 
 COMMANDS = {"serve": serve, "test": test, "build": build,
-            **{name: content_command(name) for name in ("new", "check", "parity", "report")}}
+            **{name: content_command(name) for name in ("new", "check", "parity", "report", "readability")}}
 
 
 def main() -> None:

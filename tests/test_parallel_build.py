@@ -15,7 +15,7 @@ from pathlib import Path
 
 from conftest import FIXTURES, MKDOCS, ROOT, run_build, write_config
 
-PINNED = {"SOURCE_DATE_EPOCH": "1764028800", "KB_TODAY": "2026-11-25"}
+PINNED = {"SOURCE_DATE_EPOCH": "1764028800", "KB_TODAY": "2026-12-01"}
 
 
 def files(site: Path) -> list[str]:

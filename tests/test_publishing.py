@@ -48,7 +48,7 @@ def test_sub_path_and_root_builds_have_consistent_absolute_urls(tmp_path, site_u
     assert f"{prefix}embed/*" in (site / "_headers").read_text(encoding="utf-8")
 
 
-PINNED = {"SOURCE_DATE_EPOCH": "1764028800", "KB_TODAY": "2026-11-25"}
+PINNED = {"SOURCE_DATE_EPOCH": "1764028800", "KB_TODAY": "2026-12-01"}
 
 
 def tree(site: Path) -> set[str]:

@@ -129,6 +129,30 @@ def report(args) -> int:
     return 0 if clean and not overdue and not unfinished else 1
 
 
+def readability(args) -> int:
+    """Per page: words per sentence, long sentences, reading ease (kbsite/readability.py)."""
+    from kbsite import readability as measure
+
+    scores = []
+    for path in sorted(DOCS.rglob("*.md")):
+        relative = path.relative_to(DOCS).as_posix()
+        if args.pages and not any(Path(relative).match(pattern) for pattern in args.pages):
+            continue
+        language = "en" if translations.is_english(relative) else "fr"
+        scores.append(measure.score(relative, path.read_text(encoding="utf-8"), language))
+    if args.targeted:
+        scores = [item for item in scores if item.targeted]
+    print(measure.table(scores))
+    if args.long:
+        for item in scores:
+            for words, start in item.long_sentences:
+                print(f"docs/{item.path}: {words} words: {start}")
+    missed = [item for item in scores if item.targeted and not item.meets_target]
+    print(f"\n{len(missed)} of {sum(item.targeted for item in scores)} guide, toolkit and emergency page(s) "
+          f"below the target")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Editor commands over docs/.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -148,6 +172,11 @@ def main(argv: list[str] | None = None) -> int:
     command.set_defaults(run=parity)
     command = commands.add_parser("report", help="overdue reviews, placeholders, translation parity")
     command.set_defaults(run=report)
+    command = commands.add_parser("readability", help="words per sentence, long sentences, reading ease per page")
+    command.add_argument("pages", nargs="*", help="glob patterns under docs/ (default: every page)")
+    command.add_argument("--targeted", action="store_true", help="guides, toolkits and the emergency pages only")
+    command.add_argument("--long", action="store_true", help="list every sentence over 30 words")
+    command.set_defaults(run=readability)
     args = parser.parse_args(argv)
     return args.run(args)
 

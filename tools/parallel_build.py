@@ -41,7 +41,7 @@ HOOKS = ROOT / "hooks"
 sys.path.insert(0, str(HOOKS))
 
 import site_safety  # noqa: E402  (hooks/site_safety.py)
-from kbsite import embed, offline  # noqa: E402
+from kbsite import embed, offline, phone_links  # noqa: E402
 from kbsite.build_state import SPLIT_VARIABLE  # noqa: E402
 
 SITEMAP = "sitemap.xml"
@@ -170,6 +170,7 @@ def finish(settings: SiteSettings) -> int:
     """The whole-site steps of a sequential build's end: _headers, service
     worker version, link check. Returns the link checker's exit code."""
     site = settings.site_dir
+    phone_links.link_site(site)  # before the worker's version, the link check and the output check read the pages
     embed.write_headers_file(site, settings.site_url or "/")
     try:
         offline.stamp_site(settings.worker_source, site)

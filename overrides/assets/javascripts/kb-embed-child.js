@@ -11,8 +11,8 @@
      click on a link asks WordPress to open it in the top window
      ({secret, message: "link", value}): WordPress's sandbox lets this frame
      neither navigate the top window nor open a new one. WordPress follows
-     links to our own site only, so a link to another site opens our full
-     page, where it can be followed. The sandboxed frame cannot know the
+     links to our own site only, so a link to another site, or a tel: or
+     mailto: link, opens our full page, where it can be followed. The sandboxed frame cannot know the
      partner's origin, hence "*": the message holds a height or one of our
      addresses, nothing else.
    Nothing about the partner (its address, its title) is read, kept or sent
@@ -72,9 +72,8 @@
       } catch (error) {
         return;
       }
-      if (url.protocol !== "http:" && url.protocol !== "https:") return;
       event.preventDefault();
-      if (url.host !== window.location.host) {
+      if (url.host !== window.location.host || (url.protocol !== "http:" && url.protocol !== "https:")) {
         if (!fullPage) return;
         url = new URL(fullPage.getAttribute("href"), document.baseURI);
       }
