@@ -18,7 +18,9 @@ Events:
   one ``serve`` on purpose.
 - ``on_post_build`` (outer build, after static-i18n rebuilt the combined
   search index): splits the index per language and writes the per-language
-  sitemaps.
+  sitemaps; makes Material load the search index only when the reader
+  reaches for search (kbsite/material_bundle.py), so that a first visit
+  does not pay for it.
 
 ``kb-languages.js`` points Material's base URL at the page's language root,
 so an English page fetches ``/en/search/search_index.json`` (English pages,
@@ -32,7 +34,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
-from kbsite import build_state
+from kbsite import build_state, material_bundle
 from kbsite.search_index import combined_entries, page_of, rebuilt_indexes, split_search_index
 from kbsite.sitemap import write_sitemap
 
@@ -101,6 +103,10 @@ def on_post_build(config, **kwargs):
         for entry in entries:
             _previous_entries.setdefault(page_of(entry["location"]), []).append(entry)
         log.info("search index per language: %s", ", ".join(f"{k} {len(v)} entries" for k, v in written.items()))
+        try:
+            material_bundle.search_index_on_demand(site_dir)
+        except material_bundle.BundleChanged as error:
+            raise PluginError(f"hooks/language_base.py: {error}") from None
     site_url = config.site_url or ""
     if not site_url:
         return

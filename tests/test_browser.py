@@ -9,7 +9,7 @@ import pytest
 SEARCH_INPUT = "input[data-md-component=search-query]"
 SEARCH_READY = (
     "() => { const meta = document.querySelector('.md-search-result__meta');"
-    " return meta && !/^(Taper|Type)/.test(meta.textContent.trim()) }"
+    " return meta && !/^(Taper|Type|Initiali)/.test(meta.textContent.trim()) }"
 )
 
 
@@ -173,3 +173,24 @@ def test_tapping_an_abbreviation_shows_its_definition_on_a_phone(real_site, brow
         tooltip.wait_for(state="visible", timeout=5000)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("open_search", ["click", "slash"])
+def test_the_search_index_loads_only_when_the_reader_opens_search(real_site, recorded_page, open_search):
+    """A first visit pays nothing for search (kbsite/material_bundle.py): the
+    index of the reader's language comes when search is opened, by a click or
+    Material's "/" shortcut, and the query typed meanwhile gets its results."""
+    page = recorded_page.page
+    base = real_site.base_url
+    page.goto(base + "en/a-propos/", wait_until="networkidle")
+    page.wait_for_timeout(500)
+    assert [url for url in recorded_page.requests if "search_index" in url] == []
+    with page.expect_request(lambda request: "search_index" in request.url) as index:
+        if open_search == "click":
+            page.click(SEARCH_INPUT)
+        else:
+            page.keyboard.press("/")
+    assert index.value.url == base + "en/search/search_index.json"
+    page.keyboard.type("naloxone")
+    page.wait_for_function(SEARCH_READY, timeout=10_000)
+    assert search_results(page) and all(url.startswith(base + "en/") for url in search_results(page))

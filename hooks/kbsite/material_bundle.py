@@ -1,4 +1,4 @@
-"""Two narrow edits of Material 9.8's built JavaScript bundle.
+"""Three narrow edits of Material 9.8's built JavaScript bundle.
 
 1. Alternate links (hooks/language_switcher.py). Material's ``setupAlternate``
    fetches ``sitemap.xml`` next to every URL found in a
@@ -13,6 +13,14 @@
    (``innerHTML``): a link title, an abbreviation's definition, or a heading
    whose text merely *reads* ``<img onerror=…>`` would become markup and run.
    Both of its tooltip functions are made to add the title as text.
+3. The search index on demand (hooks/language_base.py). Material fetches
+   the reader's whole search index at every first visit, searched or not:
+   most of a first visit's bytes, growing with every page. Its index request
+   (``ks()``) now waits until the reader reaches for search: a focus, a click
+   or a tap in the search box or on its button, Material's search keys
+   (``/``, ``s``, ``f``), or a page opened with ``?q=`` or with the search
+   already open. The request is the same, made later; everything after it is
+   Material's own.
 
 Each edit must find its code exactly once, or BundleChanged stops the build:
 a new Material release is re-checked, never silently left unpatched.
@@ -30,6 +38,23 @@ TOOLTIP_EDITS = (
     # the inline tooltip: n.innerHTML=t
     ("o=Dt(r,\"inline\"),n=j(\".md-typeset\",o);return n.innerHTML=t,",
      "o=Dt(r,\"inline\"),n=j(\".md-typeset\",o);return n.textContent=t,"),
+)
+
+
+SEARCH_INDEX = 'ze(new URL("search/search_index.json",Or.base))}'
+# The same request inside an Observable (the class of Material's own EMPTY, ``tt``)
+# that starts it only when kbSearchWanted says so.
+SEARCH_INDEX_ON_DEMAND = (
+    'new tt.constructor(function(s){var u,c=!1;kbSearchWanted(function(){'
+    'c||(u=ze(new URL("search/search_index.json",Or.base)).subscribe(s))});'
+    'return function(){c=!0,u&&u.unsubscribe()}})}'
+    'function kbSearchWanted(go){var done=!1,names=["focusin","pointerdown","keydown"];'
+    'function fire(){if(done)return;done=!0,names.forEach(function(n){document.removeEventListener(n,seen,!0)}),go()}'
+    'function seen(e){var t=e.target;if(e.type==="keydown"){/^[/sSfF]$/.test(e.key)&&fire();return}'
+    't&&t.closest&&t.closest(\'.md-search,[for="__search"],#__search\')&&fire()}'
+    'var toggle=document.getElementById("__search");'
+    'if(new URLSearchParams(location.search).has("q")||toggle&&toggle.checked){fire();return}'
+    'names.forEach(function(n){document.addEventListener(n,seen,!0)})}'
 )
 
 
@@ -61,6 +86,11 @@ def _edit(site_dir: Path, edits, why: str) -> Path:
 def disable_alternate_interception(site_dir: Path) -> Path:
     return _edit(site_dir, [(ORIGINAL, NARROWED)],
                  "Material changed its language selector code: re-check hooks/language_switcher.py")
+
+
+def search_index_on_demand(site_dir: Path) -> Path:
+    return _edit(site_dir, [(SEARCH_INDEX, SEARCH_INDEX_ON_DEMAND)],
+                 "Material changed how it loads the search index: re-check hooks/kbsite/material_bundle.py")
 
 
 def text_tooltips(site_dir: Path) -> Path:
