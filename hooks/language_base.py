@@ -8,10 +8,10 @@ Events:
   records every page of the language, from the files rather than page by
   page, so that ``serve --dirty`` (which renders only the edited pages)
   still writes the whole sitemap.
-- ``on_page_context`` (after Material's search plugin indexed the page):
-  keeps the page's fresh index entries. Under ``--dirty`` (where Material's
-  own merge of the previous index doubles or drops entries across
-  static-i18n's nested builds, even in the first build) the index is
+- ``on_page_context`` (after Material's search plugin indexed the page),
+  under ``--dirty`` only: keeps the page's fresh index entries. There
+  (Material's own merge of the previous index doubles or drops entries
+  across static-i18n's nested builds, even in the first build) the index is
   rebuilt from them and the previous build's entries of the pages not
   rendered (kbsite/search_index.py ``rebuilt_indexes``), which is what
   a full build writes; the previous entries are kept across the rebuilds of
@@ -35,7 +35,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
 from kbsite import build_state, material_bundle
-from kbsite.search_index import combined_entries, page_of, rebuilt_indexes, split_search_index
+from kbsite.search_index import page_of, read_combined, rebuilt_indexes, split_search_index
 from kbsite.sitemap import write_sitemap
 
 log = get_plugin_logger("language_base")
@@ -63,6 +63,8 @@ def _search_plugin(config):
 
 @event_priority(-10)  # after Material's search plugin (0) added the page's entries
 def on_page_context(context, page, config, nav, **kwargs):
+    if not _command["dirty"]:
+        return context  # a full build's index is static-i18n's, as it is
     plugin = _search_plugin(config)
     entries = getattr(getattr(plugin, "search_index", None), "entries", None)
     if entries is None:
@@ -92,16 +94,18 @@ def on_post_build(config, **kwargs):
     languages = build_state.languages(config)
     if "search" in config.plugins or "material/search" in config.plugins:
         try:
-            entries = combined_entries(site_dir)
+            combined = read_combined(site_dir)
+            entries = combined["docs"]
             if _command["dirty"]:  # Material's merge doubles or drops entries under --dirty
                 pages = [url for language in languages for url in _pages_by_language.get(language.code, [])]
                 entries = rebuilt_indexes(pages, _fresh_entries, _previous_entries, languages)
-            written = split_search_index(site_dir, languages, entries)
+            written = split_search_index(site_dir, languages, combined, entries)
         except (OSError, ValueError, KeyError) as error:
             raise PluginError(f"hooks/language_base.py: cannot split the search index: {error}") from None
-        _previous_entries.clear()
-        for entry in entries:
-            _previous_entries.setdefault(page_of(entry["location"]), []).append(entry)
+        if _command["dirty"]:  # what the next dirty rebuild keeps for the pages it does not render
+            _previous_entries.clear()
+            for entry in entries:
+                _previous_entries.setdefault(page_of(entry["location"]), []).append(entry)
         log.info("search index per language: %s", ", ".join(f"{k} {len(v)} entries" for k, v in written.items()))
         try:
             material_bundle.search_index_on_demand(site_dir)

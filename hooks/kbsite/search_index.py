@@ -28,12 +28,11 @@ def page_of(location: str) -> str:
     return location.split("#", 1)[0]
 
 
-def split_search_index(site_dir: Path, languages: list[Language],
+def split_search_index(site_dir: Path, languages: list[Language], combined: dict,
                        entries: list[dict] | None = None) -> dict[str, list[dict]]:
-    """Rewrite the combined index as one index per language (or write
-    ``entries``, every language's, site-relative locations, in their place);
-    return each language's entries as written."""
-    combined = json.loads((site_dir / INDEX).read_text(encoding="utf-8"))
+    """Rewrite the combined index (``read_combined``) as one index per
+    language (or write ``entries``, every language's, site-relative
+    locations, in its place); return each language's entries as written."""
     per_language: dict[str, list[dict]] = {l.code: [] for l in languages}
     for doc in combined["docs"] if entries is None else entries:
         language = language_of_url(doc["location"], languages)
@@ -42,9 +41,10 @@ def split_search_index(site_dir: Path, languages: list[Language],
     return per_language
 
 
-def combined_entries(site_dir: Path) -> list[dict]:
-    """The entries of the combined index static-i18n wrote (site-relative)."""
-    return json.loads((site_dir / INDEX).read_text(encoding="utf-8"))["docs"]
+def read_combined(site_dir: Path) -> dict:
+    """The combined index static-i18n wrote: its ``config`` and its ``docs``
+    (every language's entries, site-relative)."""
+    return json.loads((site_dir / INDEX).read_text(encoding="utf-8"))
 
 
 def without_duplicates(entries: list[dict], languages: list[Language]) -> list[dict]:

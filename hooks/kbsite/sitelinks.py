@@ -55,6 +55,7 @@ class _Site:
     # string is split once, and each resolved target is checked once.
     splits: dict[str, SplitResult] = field(default_factory=dict)
     targets: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # page -> its text, for text fragments
 
     def scan_of(self, relative: str) -> PageScan | None:
         if relative not in self.scans:
@@ -62,8 +63,6 @@ class _Site:
                 return None
             self.scans[relative] = scan((self.root / relative).read_text(encoding="utf-8", errors="replace"))
         return self.scans[relative]
-
-    texts: dict[str, str] = field(default_factory=dict)
 
     def split(self, url: str) -> SplitResult:
         """``urlsplit``, once per URL string; raises ValueError on a malformed URL."""
