@@ -75,6 +75,7 @@ class Source:
     link_text: str | None  # "doi:10.1503/…" or the URL
     note: str | None
     language: str | None
+    summarised: bool = True  # false: named by our sources, not summarised
 
 
 @dataclass
@@ -114,6 +115,7 @@ def sources(meta: dict, language: str) -> list[Source]:
             link_text=f"doi:{doi}" if doi else url,
             note=item.get("note"),
             language=item.get("language"),
+            summarised=item.get("summarised") is not False,
         ))
     return result
 
@@ -262,7 +264,7 @@ def check_docs(docs: Path, shown, vocabulary: dict, today: dt.date, only=None, c
     return reports
 
 
-CITATION_FIELDS = ("publisher", "authors", "date", "url", "doi")
+CITATION_FIELDS = ("publisher", "authors", "date", "url", "doi", "summarised")
 
 
 def _citation_problems(name: str, text: str, cited: dict) -> list[Report]:

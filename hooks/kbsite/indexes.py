@@ -88,6 +88,7 @@ def _relative(from_file: str, to_file: str) -> str:
 
 UNTRANSLATED = {"en": " (in French)", "fr": " (en anglais)"}
 USED_IN = {"fr": "Utilisé dans", "en": "Used in"}
+NAMED_ONLY = {"fr": "*Nommé par nos sources, non résumé.*", "en": "*Named by our sources, not summarised.*"}
 
 
 def source_listing(index_file: str, language: str, entries: list[Entry]) -> str:
@@ -111,6 +112,8 @@ def source_listing(index_file: str, language: str, entries: list[Entry]) -> str:
             line += f" <https://doi.org/{item['doi']}>"
         elif item.get("url"):
             line += f" <{item['url']}>"
+        if item.get("summarised") is False:
+            line += " " + NAMED_ONLY.get(language, NAMED_ONLY["en"])
         used = ", ".join(f"[{text(page.titles[language])}]({_relative(index_french, page.path)})"
                          for page in sorted(pages, key=lambda p: p.titles[language].casefold()))
         label = USED_IN.get(language, USED_IN["en"]) + (" :" if language == "fr" else ":")
