@@ -38,7 +38,7 @@ import os
 import sys
 from pathlib import Path
 
-from kbsite import build_state, sitelinks
+from kbsite import build_state, redirects, sitelinks
 from kbsite.background import BackgroundCheck, worker_count
 from kbsite.external import Settings, check_urls
 from kbsite.sourcemap import Location, locate, page_source, suffix_languages
@@ -204,7 +204,14 @@ def on_post_build(config, **kwargs):
     log = get_plugin_logger("linkcheck")
     texts: dict[str, str] = {}
 
+    languages = [(language.code, language.prefix) for language in build_state.languages(config)]
+    found, _ = redirects.parse(config.extra.get("kb_redirects"), Path(config.docs_dir),
+                               [code for code, prefix in languages if prefix])
+    redirect_pages = redirects.stub_sources(found, languages)
+
     def locate_source(defect):
+        if defect.page in redirect_pages:  # a page of hooks/redirects.py: the map is the source
+            return Location(redirect_pages[defect.page], None)
         shown, path, page_url, source_dir_url = _sources.get(defect.page, (None, None, "", ""))
         if path and path not in texts:
             texts[path] = Path(path).read_text(encoding="utf-8")

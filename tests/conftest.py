@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import socket
@@ -46,7 +47,7 @@ def repo_hooks() -> list[str]:
     return [str(ROOT / hook) for hook in config["hooks"]]
 
 
-def write_config(workdir: Path, docs_dir: Path, site_dir: Path, extra: str = "") -> Path:
+def write_config(workdir: Path, docs_dir: Path, site_dir: Path, extra: str = "", redirects: dict | None = None) -> Path:
     hooks = "".join(f"  - {hook}\n" for hook in repo_hooks())
     real_docs = Path(docs_dir).resolve() == (ROOT / "docs").resolve()
     config = workdir / "mkdocs.yml"
@@ -56,8 +57,10 @@ def write_config(workdir: Path, docs_dir: Path, site_dir: Path, extra: str = "")
         f"site_dir: {site_dir}\n"
         f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n"
         # The real site's navigation order names pages a fixture does not have.
-        # Fixtures have no overdose page to keep offline.
-        + ("" if real_docs else "extra:\n  kb_nav_order: []\n  kb_offline_keep: [{path: '', fr: Accueil, en: Home}]\n")
+        # Fixtures have no overdose page to keep offline, and none of the real
+        # site's redirects (the pages they lead to): only their own, if any.
+        + ("" if real_docs else "extra:\n  kb_nav_order: []\n  kb_offline_keep: [{path: '', fr: Accueil, en: Home}]\n"
+           f"  kb_redirects: {json.dumps(redirects)}\n")
         + f"hooks:\n{hooks}" + extra,
         encoding="utf-8",
     )
@@ -87,12 +90,13 @@ class BuildResult:
 
 
 def run_build(docs_dir: Path, workdir: Path, site_url: str = "http://127.0.0.1:8000/", extra: str = "",
-              strict: bool = True, env: dict | None = None, parallel: bool = False, timeout: float = 300) -> BuildResult:
+              strict: bool = True, env: dict | None = None, parallel: bool = False, timeout: float = 300,
+              redirects: dict | None = None) -> BuildResult:
     """``mkdocs build``, or with ``parallel`` the build `python3 dev.py build`
     runs (tools/parallel_build.py: one process per language)."""
     workdir.mkdir(parents=True, exist_ok=True)
     site_dir = workdir / "site"
-    config = write_config(workdir, docs_dir, site_dir, extra)
+    config = write_config(workdir, docs_dir, site_dir, extra, redirects)
     env = {**os.environ, "KB_SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     build = [sys.executable, str(ROOT / "tools" / "parallel_build.py")] if parallel else [str(MKDOCS), "build"]
     result = subprocess.run(
@@ -102,13 +106,14 @@ def run_build(docs_dir: Path, workdir: Path, site_url: str = "http://127.0.0.1:8
     return BuildResult(site_dir, result.returncode, result.stdout + result.stderr, site_url)
 
 
-def build_fixture_into(workdir: Path, name: str, site_url: str, extra: str = "", strict: bool = True) -> BuildResult:
+def build_fixture_into(workdir: Path, name: str, site_url: str, extra: str = "", strict: bool = True,
+                       redirects: dict | None = None) -> BuildResult:
     """The fixture's docs go to workdir/docs, beside the generated mkdocs.yml,
     so reports name them ``docs/<file>.md`` as in the real repository."""
     docs = workdir / "docs"
     shutil.copytree(FIXTURES / name, docs)
     shutil.copytree(ROOT / "docs" / "assets", docs / "assets", dirs_exist_ok=True)
-    return run_build(docs, workdir, site_url, extra, strict)
+    return run_build(docs, workdir, site_url, extra, strict, redirects=redirects)
 
 
 FRONT_MATTER = """---

@@ -38,6 +38,11 @@ PLANTED_IN_PAGE = [
     ('<script src="https://evil.example/x.js"></script>', "<script src='https://evil.example/x.js'>: not one"),
     ('<script src="../../assets/stylesheets/extra.css"></script>', "<script src='../../assets/stylesheets/extra.css'>"),
     ('<meta http-equiv="refresh" content="0;url=javascript:alert(1)">', "<meta http-equiv='refresh'>"),
+    # A refresh is a redirect page's: at once, to this site only.
+    ('<meta http-equiv="refresh" content="0; url=https://evil.example/">', "<meta http-equiv='refresh'> to '0; url=https"),
+    ('<meta http-equiv="refresh" content="0;URL=//evil.example/x">', "<meta http-equiv='refresh'> to '0;URL=//evil"),
+    ('<meta http-equiv="refresh" content="5; url=../">', "<meta http-equiv='refresh'> to '5; url=../'"),
+    ('<meta http-equiv="refresh" content="0; url=\'https://evil.example/\'">', "<meta http-equiv='refresh'> to"),
     ('<base href="https://evil.example/">', "<base> (only an embed variant's own"),
     ('<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>', "<iframe> loads or hides markup"),
     ("<object data=x.swf></object>", "<object> loads or hides markup"),

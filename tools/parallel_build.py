@@ -41,7 +41,7 @@ HOOKS = ROOT / "hooks"
 sys.path.insert(0, str(HOOKS))
 
 import site_safety  # noqa: E402  (hooks/site_safety.py)
-from kbsite import embed, offline, phone_links  # noqa: E402
+from kbsite import embed, offline, phone_links, redirects  # noqa: E402
 from kbsite.build_state import SPLIT_VARIABLE  # noqa: E402
 
 SITEMAP = "sitemap.xml"
@@ -59,6 +59,7 @@ class SiteSettings:
     worker_source: Path  # overrides/sw.js
     config_file: Path
     theme_dirs: tuple[Path, ...] = ()  # overrides/, then Material's templates
+    redirects: dict | None = None  # extra.kb_redirects
 
 
 def read_settings(config_file: Path, site_dir: str | None) -> SiteSettings:
@@ -73,7 +74,8 @@ def read_settings(config_file: Path, site_dir: str | None) -> SiteSettings:
     languages.sort(key=lambda item: item[1] != "")
     custom_dir = Path(config.theme.custom_dir or ROOT / "overrides")
     return SiteSettings(languages, Path(config.site_dir), config.site_url or "", Path(config.docs_dir),
-                        custom_dir / offline.WORKER, config_file, tuple(Path(d) for d in config.theme.dirs))
+                        custom_dir / offline.WORKER, config_file, tuple(Path(d) for d in config.theme.dirs),
+                        config.extra.get("kb_redirects"))
 
 
 def build_language(config_file: Path, code: str, out: Path, mkdocs_args: list[str]) -> tuple[int, str, float]:
@@ -170,6 +172,15 @@ def finish(settings: SiteSettings) -> int:
     """The whole-site steps of a sequential build's end: _headers, service
     worker version, link check. Returns the link checker's exit code."""
     site = settings.site_dir
+    found, problems = redirects.parse(settings.redirects, settings.docs_dir,
+                                      [code for code, prefix in settings.languages if prefix])
+    try:
+        if problems:
+            raise ValueError("; ".join(problems))
+        redirects.write_site(site, found, settings.languages, list(settings.theme_dirs))
+    except ValueError as error:  # as hooks/redirects.py fails a sequential build
+        sys.stderr.write(f"parallel build: redirects: {error}\n")
+        return 1
     phone_links.link_site(site)  # before the worker's version, the link check and the output check read the pages
     embed.write_headers_file(site, settings.site_url or "/")
     try:

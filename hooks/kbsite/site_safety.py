@@ -12,8 +12,10 @@ parser (lexbor, as a browser parses it):
   scheme, read as a browser reads it, is outside http, https, mailto, tel
   and relative; nothing loaded from another host (images, stylesheets,
   icons, CSS ``url()``);
-- no ``iframe``/``object``/``embed``/``noscript``/``template``…, no meta
-  refresh, no ``<base>`` (but the embed variants' own, first in ``<head>``);
+- no ``iframe``/``object``/``embed``/``noscript``/``template``…, no
+  ``<base>`` (but the embed variants' own, first in ``<head>``), no meta
+  refresh but an immediate one to an address of the site (the redirect
+  pages of kbsite/redirects.py);
 - SVG and XML files: kbsite.markup_rules; oEmbed documents: their ``html``
   is the embed code only (our iframe, our loader); the search index: text.
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -98,6 +101,19 @@ class Policy:
         if allowlist.url_scheme(url) not in (None, "http", "https"):
             return False
         return self.site_path(page, url, base) is not None
+
+
+_REFRESH = re.compile(r"^\s*0\s*;\s*url=([^\s'\"]+)\s*$", re.I)
+
+
+def _refresh_problem(content: str, page: str, policy: Policy, base: str | None) -> str | None:
+    """A refresh is a redirect page's (kbsite/redirects.py): at once, to an
+    address of this site. Anything else (a delay, another host, a script
+    scheme) is refused."""
+    match = _REFRESH.match(content)
+    if not match or not policy.same_site(page, match.group(1), base):
+        return f"<meta http-equiv='refresh'> to {content[:80]!r}: only an immediate refresh to an address of this site"
+    return None
 
 
 def own_scripts(theme_dirs: list[Path]) -> frozenset[str]:
@@ -217,8 +233,12 @@ def html_problems(html: str, page: str, policy: Policy, embed_code: bool = False
                 problems.append(problem)
         elif tag == "meta" and "http-equiv" in attributes:
             equiv = (attributes.get("http-equiv") or "").strip().lower()
-            if equiv not in META_EQUIV:
-                problems.append(f"<meta http-equiv={equiv!r}> (a refresh or header set by the page)")
+            if equiv == "refresh":
+                problem = _refresh_problem(attributes.get("content") or "", page, policy, base)
+                if problem:
+                    problems.append(problem)
+            elif equiv not in META_EQUIV:
+                problems.append(f"<meta http-equiv={equiv!r}> (a header set by the page)")
         elif tag == "style":
             problems += markup_rules.css_problems(node.text(deep=True),
                                                   lambda url: policy.same_site(page, url, base))
