@@ -49,3 +49,41 @@ def test_each_page_has_its_language_and_counterparts(real_site):
 def test_real_site_404s(real_site):
     assert real_site.build.html("404.html").html["lang"] == "fr"
     assert real_site.build.html("en/404.html").html["lang"] == "en"
+
+
+def published_pages() -> list[str]:
+    lines = (ROOT / "tests" / "published_pages.txt").read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def real_redirects() -> dict[str, str]:
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV and python tags
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    return dict((config.get("extra") or {}).get("kb_redirects") or {})
+
+
+def test_every_published_address_still_leads_somewhere(real_site):
+    """Nothing that was published breaks: each page the site ever had exists,
+    or its old address (both languages) sends the reader to its new home."""
+    redirects = real_redirects()
+    site = real_site.build.site_dir
+    lost = []
+    for listed in published_pages():
+        source = ROOT / listed
+        if source.exists():
+            continue
+        old = source.relative_to(DOCS).as_posix()
+        if old not in redirects:
+            lost.append(listed)
+            continue
+        for prefix in ("", "en/"):
+            assert (site / prefix / page_url(source) / "index.html").is_file(), (listed, prefix)
+    assert lost == [], "removed without a redirect in mkdocs.yml (extra.kb_redirects)"
+    unlisted = [p.relative_to(ROOT).as_posix() for p in french_sources()
+                if p.relative_to(ROOT).as_posix() not in published_pages()]
+    assert unlisted == [], "new pages: add them to tests/published_pages.txt"
