@@ -134,14 +134,18 @@ def readability(args) -> int:
     from kbsite import readability as measure
 
     scores = []
+    patterns = [pattern.removeprefix("docs/") for pattern in args.pages]  # as a shell completes them
     for path in sorted(DOCS.rglob("*.md")):
         relative = path.relative_to(DOCS).as_posix()
-        if args.pages and not any(Path(relative).match(pattern) for pattern in args.pages):
+        if patterns and not any(Path(relative).match(pattern) for pattern in patterns):
             continue
         language = "en" if translations.is_english(relative) else "fr"
         scores.append(measure.score(relative, path.read_text(encoding="utf-8"), language))
     if args.targeted:
         scores = [item for item in scores if item.targeted]
+    if patterns and not scores:
+        print(f"no page of docs/ matches {' '.join(args.pages)}", file=sys.stderr)
+        return 1
     print(measure.table(scores))
     if args.long:
         for item in scores:
