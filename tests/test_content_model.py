@@ -100,7 +100,7 @@ sources:
   - title: "Le même document"
     publisher: "Éditeur"
     date: {date}
-    note: "{note}"
+    note: "{note}"{more}
 last_reviewed: 2026-11-01
 review_every: 12
 ---
@@ -110,14 +110,20 @@ review_every: 12
 
 
 def test_a_source_cited_twice_must_be_the_same_source(tmp_path):
-    (tmp_path / "a.md").write_text(CITED_PAGE.format(n=1, date="2014", note="Note A"), encoding="utf-8")
-    (tmp_path / "b.md").write_text(CITED_PAGE.format(n=2, date="n.d.", note="Note B"), encoding="utf-8")
-    (tmp_path / "c.md").write_text(CITED_PAGE.format(n=3, date="2014", note="Notes may differ"), encoding="utf-8")
+    (tmp_path / "a.md").write_text(CITED_PAGE.format(n=1, date="2014", note="Note A", more=""), encoding="utf-8")
+    (tmp_path / "b.md").write_text(CITED_PAGE.format(n=2, date="n.d.", note="Note B", more=""), encoding="utf-8")
+    (tmp_path / "c.md").write_text(CITED_PAGE.format(n=3, date="2014", note="Notes may differ", more=""),
+                                   encoding="utf-8")
+    # Named only on one page, read on the others: one of them is wrong.
+    (tmp_path / "d.md").write_text(CITED_PAGE.format(n=4, date="2014", note="", more="\n    summarised: false"),
+                                   encoding="utf-8")
     reports = content.check_docs(tmp_path, lambda path: f"docs/{path.name}", frontmatter.load_vocabulary(),
                                  content.today())
     assert [str(r) for r in reports] == [
         "docs/b.md: sources: 'Le même document' has date 'n.d.' here but '2014' in docs/a.md; a source must be "
-        "cited with the same publisher, authors, date, url and doi on every page"]
+        "cited with the same publisher, authors, date, url, doi and summarised on every page",
+        "docs/d.md: sources: 'Le même document' has summarised 'False' here but '(none)' in docs/a.md; a source "
+        "must be cited with the same publisher, authors, date, url, doi and summarised on every page"]
     assert reports[0].line == 7
 
 

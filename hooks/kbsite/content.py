@@ -281,12 +281,13 @@ def _citation_problems(name: str, text: str, cited: dict) -> list[Report]:
             continue
         title = " ".join(str(item["title"]).split())
         facts = {field: str(item.get(field) or "") for field in CITATION_FIELDS}
+        facts["summarised"] = "False" if item.get("summarised") is False else ""  # absent means read
         first = cited.setdefault(title, (name, facts))
         differing = [field for field in CITATION_FIELDS if first[1][field] != facts[field]]
         if differing:
             field = differing[0]
             reports.append(Report(name, f"sources: {title[:60]!r} has {field} {facts[field] or '(none)'!r} here but "
                                         f"{first[1][field] or '(none)'!r} in {first[0]}; a source must be cited with the "
-                                        "same publisher, authors, date, url and doi on every page",
+                                        "same publisher, authors, date, url, doi and summarised on every page",
                                   frontmatter.field_line(text, "sources")))
     return reports
