@@ -21,14 +21,13 @@ Events:
 
 from __future__ import annotations
 
-import os
 
 from markupsafe import Markup
 from mkdocs.plugins import event_priority
 
 from kbsite import csp
 
-META_VARIABLE = "KB_CSP_META"
+META_VARIABLE = csp.META_VARIABLE
 _state: dict = {"command": "build", "patterns": []}
 
 
@@ -42,7 +41,7 @@ def on_config(config, **kwargs):
 
 
 def on_env(env, config, files, **kwargs):
-    if os.environ.get(META_VARIABLE, "1").lower() in ("0", "false", "no"):
+    if not csp.meta_wanted():
         env.globals["kb_csp"] = env.globals["kb_csp_static"] = ""  # the host sends the policy (_headers)
         return env
     serving = _state["command"] == "serve"

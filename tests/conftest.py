@@ -58,9 +58,10 @@ def write_config(workdir: Path, docs_dir: Path, site_dir: Path, extra: str = "",
         f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n"
         # The real site's navigation order names pages a fixture does not have.
         # Fixtures have no overdose page to keep offline, and none of the real
-        # site's redirects (the pages they lead to): only their own, if any.
+        # site's redirects (the pages they lead to): only their own, if any, as
+        # a list, which replaces the inherited mapping instead of merging with it.
         + ("" if real_docs else "extra:\n  kb_nav_order: []\n  kb_offline_keep: [{path: '', fr: Accueil, en: Home}]\n"
-           f"  kb_redirects: {json.dumps(redirects)}\n")
+           f"  kb_redirects: {json.dumps([{old: new} for old, new in (redirects or {}).items()])}\n")
         + f"hooks:\n{hooks}" + extra,
         encoding="utf-8",
     )

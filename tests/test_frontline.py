@@ -216,7 +216,7 @@ def test_print_shows_the_text_sources_and_link_addresses_only(real_site, browser
     context = browser.new_context(service_workers="block")
     try:
         page = context.new_page()
-        page.goto(real_site.base_url + "outils/outils-demande-de-sevrage/")
+        page.goto(real_site.base_url + "guides/demandes-de-sevrage/")  # the withdrawal tools: links to documents
         page.emulate_media(media="print")
         page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
         hidden = page.evaluate("""() => ['.md-header', '.md-sidebar--primary', '.md-sidebar--secondary', '.md-footer',

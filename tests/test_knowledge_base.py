@@ -101,12 +101,12 @@ def test_sources_page_lists_each_source_once_with_the_pages_using_it(site):
     # A document our sources only name (summarised: false) is marked as such, in the page's language.
     assert "Nommé par nos sources, non résumé." in by_title["Document A sur le TAO"].get_text()
     assert "Nommé par nos sources" not in by_title["Article B"].get_text()
-    assert "Named by our sources, not summarised." in english["Document A sur le TAO"].get_text()
+    assert "Named by our sources, not summarized." in english["Document A sur le TAO"].get_text()
 
 
 def test_a_page_marks_the_sources_it_only_names(site):
     for url, expected in (("traitement/", "Nommé par nos sources, non résumé ici."),
-                          ("en/traitement/", "Named by our sources, not summarised here.")):
+                          ("en/traitement/", "Named by our sources, not summarized here.")):
         items = site.html(url).select(".kb-sources li")
         marks = [li.select_one(".kb-named-only") for li in items]
         assert [mark.get_text() if mark else None for mark in marks] == [expected, None], url

@@ -63,6 +63,8 @@ def test_an_old_address_sends_the_reader_to_the_new_page_and_section(redirected,
     assert [a.attributes["href"] for a in tree.css("main a")] == [url, "tel:911"]
     assert tree.css_first('meta[name="robots"]').attributes["content"] == "noindex"
     assert tree.css("script") == [] and tree.css("style") == []
+    policy = tree.css_first('head meta[http-equiv="Content-Security-Policy"]').attributes["content"]
+    assert "script-src 'self'" in policy and "object-src 'none'" in policy  # as every page of the site
 
 
 def test_redirect_pages_are_not_pages_of_the_site(redirected):

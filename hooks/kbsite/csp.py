@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -102,6 +103,13 @@ def policy(script_sources: str = "", frame_ancestors: str | None = None) -> str:
     if frame_ancestors:
         parts.append(f"frame-ancestors {frame_ancestors}")
     return "; ".join(parts)
+
+
+META_VARIABLE = "KB_CSP_META"  # "0": no <meta> policy, the host sends _headers
+
+
+def meta_wanted() -> bool:
+    return os.environ.get(META_VARIABLE, "1").lower() not in ("0", "false", "no")
 
 
 def fill(html: str, patterns: list[re.Pattern]) -> str:

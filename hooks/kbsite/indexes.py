@@ -88,7 +88,7 @@ def _relative(from_file: str, to_file: str) -> str:
 
 UNTRANSLATED = {"en": " (in French)", "fr": " (en anglais)"}
 USED_IN = {"fr": "Utilisé dans", "en": "Used in"}
-NAMED_ONLY = {"fr": "*Nommé par nos sources, non résumé.*", "en": "*Named by our sources, not summarised.*"}
+NAMED_ONLY = {"fr": "*Nommé par nos sources, non résumé.*", "en": "*Named by our sources, not summarized.*"}
 
 
 def source_listing(index_file: str, language: str, entries: list[Entry]) -> str:

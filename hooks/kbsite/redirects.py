@@ -22,7 +22,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import embed
+from . import csp, embed
 
 _SOURCE = re.compile(r"^(?:[a-z0-9][a-z0-9-]*/)*[a-z0-9][a-z0-9-]*\.md$")
 _ANCHOR = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,80}$")
@@ -58,6 +58,10 @@ def parse(mapping, docs_dir: Path, translation_codes=()) -> tuple[list[Redirect]
     must be gone (and its translations), the new one must exist."""
     if not mapping:
         return [], []
+    if isinstance(mapping, list) and all(isinstance(item, dict) for item in mapping):
+        # The same, as a list of one-line mappings: a configuration that INHERITs
+        # mkdocs.yml replaces a list but merges a mapping (the tests' fixtures).
+        mapping = {old: new for item in mapping for old, new in item.items()}
     if not isinstance(mapping, dict):
         return [], ["extra.kb_redirects: expected a mapping 'old.md: new.md#anchor'"]
     redirects, problems = [], []
@@ -125,6 +129,7 @@ def write_site(site_dir: Path, redirects: list[Redirect], languages: list[tuple[
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader([str(t) for t in templates]),
                                      autoescape=True, undefined=jinja2.StrictUndefined)
     template = environment.get_template(TEMPLATE)
+    policy = csp.policy() if csp.meta_wanted() else ""  # no script: 'self' only, as every page (kbsite/csp.py)
     written = []
     for dest, url, code in stubs(redirects, languages):
         path = site_dir / dest
@@ -134,6 +139,6 @@ def write_site(site_dir: Path, redirects: list[Redirect], languages: list[tuple[
         if dest.startswith(embed.EMBED_DIR + "/") and not (site_dir / embed.EMBED_DIR).is_dir():
             continue  # this site has no embed variants
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(template.render(lang=code, url=url, text=TEXT.get(code, TEXT["en"])), encoding="utf-8")
+        path.write_text(template.render(lang=code, url=url, text=TEXT.get(code, TEXT["en"]), csp=policy), encoding="utf-8")
         written.append(dest)
     return written
