@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import ROOT, QuietHandler, free_port
+from conftest import ROOT, QuietHandler, free_port, is_redirect_page
 
 AXE_VERSION = "4.14.1"  # dev.py's AXE_VERSION
 AXE = ROOT / ".venv" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
@@ -28,7 +28,7 @@ def axe_source() -> str:
 
 
 def site_pages(site: Path) -> list[str]:
-    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if not is_redirect_page(p))
     return [p[: -len("index.html")] if p.endswith("index.html") else p for p in pages]
 
 

@@ -105,3 +105,31 @@ def test_a_redirect_to_a_missing_section_is_a_broken_link(tmp_path):
     assert result.returncode != 0
     assert ("linkcheck: mkdocs.yml (extra.kb_redirects: guides/vieux.md): broken-anchor: ../ensemble/#absente"
             in result.log)
+
+
+def served_as(body: str):
+    return lambda route: route.fulfill(body=body, content_type="text/html")
+
+
+def test_a_redirect_page_that_does_not_move_passes_axe(redirected, browser):
+    """A browser or a reader may refuse the refresh: the page left on screen
+    is then the one a reader must be able to use (axe, both languages)."""
+    from test_frontline import AXE, axe_violations  # the sweep's own rules and tags
+
+    axe = AXE.read_text(encoding="utf-8")
+    port = free_port()
+    server = serve(redirected.site_dir, port, with_headers=True)
+    page = browser.new_page()
+    try:
+        for old in ("guides/premiere/", "en/seconde/"):
+            url = f"http://127.0.0.1:{port}/{old}"
+            html = (redirected.site_dir / old / "index.html").read_text(encoding="utf-8")
+            still = re.sub(r'<meta http-equiv="refresh"[^>]*>', "", html)
+            assert still != html
+            page.route(url, served_as(still))
+            page.goto(url)
+            assert page.url == url
+            assert axe_violations(page, axe) == [], old
+    finally:
+        page.close()
+        server.shutdown()
