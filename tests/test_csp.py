@@ -14,7 +14,7 @@ import sys
 
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, record_csp_violations
+from conftest import ROOT, is_redirect_page, record_csp_violations
 
 sys.path.insert(0, str(ROOT / "hooks"))
 from kbsite import csp  # noqa: E402
@@ -71,10 +71,11 @@ def test_no_page_breaks_the_policy_or_logs_an_error(real_site, browser):
     page.on("console", lambda message: message.type == "error" and errors.append(f"{page.url}: {message.text}"))
     page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
     try:
-        for relative in html_files(site):
+        pages = [relative for relative in html_files(site) if not is_redirect_page(site / relative)]
+        for relative in pages:  # (a redirect page moves on: tests/test_redirects.py follows them under the policy)
             url = real_site.base_url + (relative[: -len("index.html")] if relative.endswith("index.html") else relative)
             page.goto(url, wait_until="load")
-        assert len(html_files(site)) > 150
+        assert len(pages) > 150
     finally:
         context.close()
     assert violations == []

@@ -16,7 +16,7 @@ import re
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import build_fixture_into, free_port, serve
+from conftest import build_fixture_into, free_port, record_csp_violations, serve
 
 REDIRECTS = {"guides/premiere.md": "guides/ensemble.md#premiere", "seconde.md": "guides/ensemble.md#seconde"}
 
@@ -77,14 +77,19 @@ def test_redirect_pages_are_not_pages_of_the_site(redirected):
 def test_chromium_follows_an_old_address_to_the_section(redirected, browser):
     port = free_port()
     server = serve(redirected.site_dir, port, with_headers=True)  # with the site's own CSP and framing rules
-    page = browser.new_page()
+    context = browser.new_context(service_workers="block")
+    violations = record_csp_violations(context)
+    page = context.new_page()
     try:
         page.goto(f"http://127.0.0.1:{port}/en/guides/premiere/")
         page.wait_for_url(re.compile(r".*/en/guides/ensemble/#premiere$"), timeout=10_000)
         assert page.locator("h2#premiere").is_visible()
+        page.goto(f"http://127.0.0.1:{port}/embed/guides/premiere/card.html")  # what a partner's page loads
+        page.wait_for_url(re.compile(r".*/embed/guides/ensemble/card\.html$"), timeout=10_000)
     finally:
-        page.close()
+        context.close()
         server.shutdown()
+    assert violations == []
 
 
 @pytest.mark.parametrize("redirects, message", [
