@@ -1,0 +1,375 @@
+"""Today's search (Material's lunr index) against Pagefind, side by side in one run (issue 17).
+
+On the real site and on a copy of it with its pages repeated to about N per
+language (real text: the docs tree copied into subfolders), each built once
+with ``mkdocs build``:
+
+1. Index: lunr's ``search/search_index.json`` per language, and Pagefind's
+   bundle built from the finished site (``python -m pagefind``, PyPI
+   ``pagefind[bin]``, into bench/.venv-pagefind), bytes raw and gzipped,
+   and Pagefind's indexing time.
+2. A first query in Chromium over a slow 4G link made by the bench's own
+   server (Lighthouse's mobile figures: 1.6 Mbit/s down, 150 ms round trip,
+   per response) with the page's main thread slowed 4x (DevTools; it does
+   not reach web workers, where both engines search): from the first
+   keystroke in the search box to the results of the whole query on screen,
+   the time and the bytes the server sent (gzip, headers included). lunr: the real
+   UI of the home page (its index is requested when search opens). Pagefind:
+   a probe page of the same site that imports ``pagefind/pagefind.js`` and
+   renders the first results (the engine's own cost, without Material's UI).
+3. Relevance: tests/search_queries.yml, the page in the first three
+   distinct results; lunr through the real UI, Pagefind through its API.
+
+Pagefind indexes only each page's ``<article>`` (``data-pagefind-body``
+added to the copy of the built site, as a build step would), in the
+language of ``<html lang>``; embed variants and redirect pages are left out.
+
+    .venv/bin/python bench/search.py --pages 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+PAGEFIND_VENV = BENCH / ".venv-pagefind"
+QUERIES = ROOT / "tests" / "search_queries.yml"
+CHROMIUM = "/usr/bin/chromium"
+SEARCH_INPUT = "input[data-md-component=search-query]"
+READY = ("() => { const meta = document.querySelector('.md-search-result__meta');"
+         " return meta && !/^(Taper|Type|Initiali)/.test(meta.textContent.trim()) }")
+# Lighthouse's "mobile slow 4G" (simulated throttling constants, applied here for real).
+DOWNLOAD = 1.6 * 1024 * 1024 / 8  # bytes per second
+UPLOAD = 750 * 1024 / 8
+LATENCY = 150  # ms
+CPU_SLOWDOWN = 4
+PROBE = """<!doctype html><html lang="{lang}"><meta charset="utf-8"><title>probe</title>
+<input id="q" autocomplete="off"><ol id="out"></ol>
+<script type="module">
+let pagefind = null;  // loaded on the first search, as the site's search would load it
+window.kbSearch = async (query) => {{
+  pagefind = pagefind || await import("{base}pagefind/pagefind.js");
+  const found = await pagefind.search(query);
+  const data = await Promise.all(found.results.slice(0, 10).map(r => r.data()));  // ten results, as a first screen
+  document.getElementById("out").innerHTML = data.map(d => "<li><a href=\\"" + d.url + "\\">" + d.meta.title + "</a></li>").join("");
+  return data.map(d => d.url);
+}};
+let timer = null;  // a search box waits for the reader to pause (Material's does too)
+document.getElementById("q").addEventListener("input", e => {{
+  clearTimeout(timer);
+  timer = setTimeout(async () => {{
+    const query = e.target.value;
+    await window.kbSearch(query);
+    if (e.target.value === query) document.getElementById("out").dataset.query = query;  // the latest query's results
+  }}, 250);
+}});
+window.kbReady = true;
+</script>
+"""
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
+                      ".js": "text/javascript", ".pf_meta": "application/octet-stream"}
+
+    def log_message(self, *args):
+        pass
+
+
+class GzipHandler(Quiet):
+    """Serves files gzipped when the browser accepts it, as GitHub Pages does,
+    and, while ``wire["throttle"]`` is set, as a slow 4G link would: each
+    response waits one round trip, then is sent at the download rate. Counts
+    what it sends (bodies and headers) while ``wire["counting"]`` is set: the
+    physical measure, which also sees a web worker's requests (both engines
+    search in a worker, out of the page's DevTools network view)."""
+
+    wire = {"counting": False, "throttle": False, "bytes": 0, "requests": 0, "files": []}
+
+    def send_head(self):
+        if self.wire["throttle"]:
+            time.sleep(LATENCY / 1000)
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        import io
+        return io.BytesIO(body)
+
+    def end_headers(self):
+        if self.wire["counting"]:
+            self.wire["requests"] += 1
+            self.wire["bytes"] += sum(len(line) for line in getattr(self, "_headers_buffer", []))
+            self.wire["files"].append(self.path)
+        super().end_headers()
+
+    def copyfile(self, source, outputfile):
+        while chunk := source.read(16 * 1024):
+            if self.wire["throttle"]:
+                time.sleep(len(chunk) / DOWNLOAD)
+            outputfile.write(chunk)
+            if self.wire["counting"]:
+                self.wire["bytes"] += len(chunk)
+
+
+def pagefind_command() -> list[str]:
+    python = PAGEFIND_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PAGEFIND_VENV)], check=True)
+        subprocess.run([str(PAGEFIND_VENV / "bin" / "pip"), "install", "-q", "-r",
+                        str(BENCH / "requirements-pagefind.txt")], check=True)
+    return [str(python), "-m", "pagefind"]
+
+
+def repeated_docs(copies: int, out: Path) -> Path:
+    """docs/ and ``copies`` copies of its pages in subfolders (real text)."""
+    shutil.copytree(ROOT / "docs", out)
+    pages = [p for p in (ROOT / "docs").rglob("*.md")]
+    for number in range(copies):
+        for page in pages:
+            relative = page.relative_to(ROOT / "docs")
+            if len(relative.parts) == 1:
+                continue  # top-level pages link upwards into sections: keep one of each
+            target = out / relative.parts[0] / f"copie-{number:02d}" / Path(*relative.parts[1:])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            text = page.read_text(encoding="utf-8").replace("](../", "](../../").replace("](../../../", "](../../")
+            target.write_text(text, encoding="utf-8")
+    return out
+
+
+def build(docs: Path, out: Path, site_url: str) -> Path:
+    config = out.parent / "mkdocs.yml"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nsite_dir: {out}\n"
+                      f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n"
+                      "extra:\n  kb_nav_order: []\n  kb_redirects: []\n", encoding="utf-8")
+    # Only the hooks that shape pages and the search index: not the link or output checks.
+    hooks = [h for h in re.findall(r"^  - (hooks/\S+\.py)", (ROOT / "mkdocs.yml").read_text(), re.M)
+             if not h.endswith(("linkcheck.py", "site_safety.py"))]
+    config.write_text(config.read_text() + "hooks:\n" + "".join(f"  - {ROOT / h}\n" for h in hooks))
+    env = {**os.environ, "KB_SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], check=True, env=env,
+                   cwd=out.parent)
+    return out
+
+
+def mark_articles(site: Path) -> int:
+    """data-pagefind-body on each full page's <article>; embed variants, redirect pages and 404s get none."""
+    marked = 0
+    for path in site.rglob("index.html"):
+        relative = path.relative_to(site).as_posix()
+        if relative.startswith("embed/"):
+            continue
+        html = path.read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' in html[:2000]:
+            continue
+        new = html.replace('<article class="md-content__inner md-typeset">',
+                           '<article class="md-content__inner md-typeset" data-pagefind-body>', 1)
+        if new != html:
+            path.write_text(new, encoding="utf-8")
+            marked += 1
+    return marked
+
+
+def sizes(paths: list[Path]) -> tuple[int, int]:
+    raw = sum(p.stat().st_size for p in paths)
+    zipped = sum(len(gzip.compress(p.read_bytes(), 6)) for p in paths)
+    return raw, zipped
+
+
+def serve(site: Path, port: int):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(GzipHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def throttled_page(browser):
+    """A fresh context (nothing cached) whose main thread runs CPU_SLOWDOWN
+    times slower (DevTools' CPU throttling; it does not reach web workers)."""
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    return context, page
+
+
+def first_query(browser, url: str, query: str, engine: str) -> tuple[float, int, int]:
+    """Seconds from the first keystroke to the results of the whole query on
+    screen, and the bytes and requests the server sent meanwhile."""
+    context, page = throttled_page(browser)
+    wire = GzipHandler.wire
+    try:
+        wire["throttle"] = True
+        page.goto(url, wait_until="load")
+        if engine == "pagefind":
+            page.wait_for_function("() => window.kbReady === true", timeout=120_000)
+        page.wait_for_timeout(1000)
+        wire.update(counting=True, bytes=0, requests=0, files=[])
+        start = time.perf_counter()
+        if engine == "lunr":
+            page.click(SEARCH_INPUT)
+            page.keyboard.type(query)
+            page.wait_for_function(READY, timeout=120_000)
+            page.wait_for_selector(".md-search-result__item", timeout=120_000)
+        else:
+            page.click("#q")
+            page.keyboard.type(query)
+            page.wait_for_selector(f'#out[data-query="{query}"] li', timeout=120_000)
+        seconds = time.perf_counter() - start
+        page.wait_for_timeout(500)  # late requests of the same query
+        kinds = sorted({re.sub(r"[0-9a-f]{6,}", "*", path.rsplit("/", 1)[-1]) for path in wire["files"]})
+        return seconds, wire["bytes"], wire["requests"], kinds
+    finally:
+        wire.update(counting=False, throttle=False)
+        context.close()
+
+
+def distinct_pages(urls: list[str], base: str) -> list[str]:
+    found = []
+    for url in urls:
+        path = urlsplit(url).path[len(urlsplit(base).path):]
+        path = path[: -len("index.html")] if path.endswith("index.html") else path
+        if path not in found:
+            found.append(path)
+    return found
+
+
+def relevance(browser, base: str, queries: dict, engine: str) -> dict[str, tuple[int, int, list[str]]]:
+    scores = {}
+    for language, items in queries.items():
+        context = browser.new_context(service_workers="block")
+        page = context.new_page()
+        hits, missed = 0, []
+        if engine == "pagefind":
+            page.goto(f"{base}{'' if language == 'fr' else language + '/'}kb-pagefind-probe.html")
+            page.wait_for_function("() => window.kbReady === true", timeout=60_000)
+        for item in items:
+            if engine == "lunr":
+                page.goto(base if language == "fr" else f"{base}{language}/")
+                page.click(SEARCH_INPUT)
+                page.keyboard.type(item["query"])
+                page.wait_for_function(READY, timeout=20_000)
+                urls = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+            else:
+                urls = [base.rstrip("/") + u if u.startswith("/") else u
+                        for u in page.evaluate("q => window.kbSearch(q)", item["query"])]
+            found = distinct_pages(urls, base)
+            if item["page"] in found[:3]:
+                hits += 1
+            else:
+                missed.append(f"{item['query']} ({found.index(item['page']) + 1 if item['page'] in found else '-'})")
+        scores[language] = (hits, len(items), missed)
+        context.close()
+    return scores
+
+
+def measure(label: str, docs: Path, work: Path, port: int, browser, queries: dict, query: str) -> dict:
+    base = f"http://127.0.0.1:{port}/"
+    site = build(docs, work / "site", base)
+    pages = {lang: len([p for p in (site if lang == "fr" else site / lang).rglob("index.html")
+                        if not p.relative_to(site).as_posix().startswith(("embed/", "en/") if lang == "fr" else "en/embed")])
+             for lang in ("fr", "en")}
+    lunr = {lang: sizes([site / ("" if lang == "fr" else "en") / "search" / "search_index.json"]) for lang in ("fr", "en")}
+    marked = mark_articles(site)
+    start = time.perf_counter()
+    subprocess.run([*pagefind_command(), "--site", str(site), "--output-subdir", "pagefind", "--quiet"], check=True)
+    pagefind_seconds = time.perf_counter() - start
+    bundle = sorted(p for p in (site / "pagefind").rglob("*") if p.is_file())
+    pagefind_total = sizes(bundle)
+    for lang, prefix in (("fr", ""), ("en", "en/")):
+        (site / prefix / "kb-pagefind-probe.html").write_text(PROBE.format(lang=lang, base=base), encoding="utf-8")
+    server = serve(site, port)
+    try:
+        result = {"label": label, "pages": pages, "marked": marked, "lunr_index": lunr,
+                  "pagefind_seconds": round(pagefind_seconds, 2), "pagefind_bundle": pagefind_total,
+                  "pagefind_files": len(bundle)}
+        for lang, prefix in (("fr", ""), ("en", "en/")):
+            q = query if lang == "fr" else "overdose"
+            result[f"first_query_lunr_{lang}"] = first_query(browser, base + prefix, q, "lunr")
+            result[f"first_query_pagefind_{lang}"] = first_query(browser, base + prefix + "kb-pagefind-probe.html", q,
+                                                                  "pagefind")
+        if queries:
+            result["relevance_lunr"] = relevance(browser, base, queries, "lunr")
+            result["relevance_pagefind"] = relevance(browser, base, queries, "pagefind")
+    finally:
+        server.shutdown()
+    return result
+
+
+def report(result: dict) -> None:
+    print(f"\n## {result['label']}: {result['pages']['fr']} French and {result['pages']['en']} English pages "
+          f"({result['marked']} marked for Pagefind)")
+    for lang in ("fr", "en"):
+        raw, zipped = result["lunr_index"][lang]
+        print(f"lunr index {lang}: {raw / 1024:.1f} KB raw, {zipped / 1024:.1f} KB gzip")
+    raw, zipped = result["pagefind_bundle"]
+    print(f"Pagefind bundle (both languages, {result['pagefind_files']} files): {raw / 1024:.1f} KB raw, "
+          f"{zipped / 1024:.1f} KB gzip; indexing {result['pagefind_seconds']} s")
+    for lang in ("fr", "en"):
+        for engine in ("lunr", "pagefind"):
+            seconds, transferred, requests, kinds = result[f"first_query_{engine}_{lang}"]
+            print(f"first query {lang} {engine:8}: {seconds:.2f} s to the results, "
+                  f"{transferred / 1024:.1f} KB sent in {requests} responses ({', '.join(kinds)})")
+    for engine in ("lunr", "pagefind"):
+        for lang, (hits, total, missed) in (result.get(f"relevance_{engine}") or {}).items():
+            print(f"relevance {engine:8} {lang}: {hits}/{total} in the first three; missed: {', '.join(missed) or '-'}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=1000, help="pages per language of the repeated site")
+    parser.add_argument("--port", type=int, default=8771)
+    parser.add_argument("--json", type=Path, help="write the figures here too")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    queries = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    work = Path(tempfile.mkdtemp(prefix="kb-search-bench-"))
+    real_pages = len([p for p in (ROOT / "docs").rglob("*.md") if not p.name.endswith(".en.md")])
+    section_pages = len([p for p in (ROOT / "docs").rglob("*.md")
+                         if not p.name.endswith(".en.md") and len(p.relative_to(ROOT / "docs").parts) > 1])
+    copies = max(0, round((args.pages - real_pages) / max(section_pages, 1)))
+    results = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        results.append(measure("real site", ROOT / "docs", work / "real", args.port, browser, queries, "surdose"))
+        report(results[-1])
+        big = repeated_docs(copies, work / "big-docs")
+        results.append(measure(f"repeated site ({copies} copies)", big, work / "big", args.port + 1, browser, {},
+                               "surdose"))
+        report(results[-1])
+        browser.close()
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
