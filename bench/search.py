@@ -71,7 +71,7 @@ window.kbSearch = async (query) => {{
   document.getElementById("out").innerHTML = data.map(d => "<li><a href=\\"" + d.url + "\\">" + d.meta.title + "</a></li>").join("");
   return data.map(d => d.url);
 }};
-let timer = null;  // a search box waits for the reader to pause (Material's does too)
+let timer = null;  // search once the reader pauses, not at every keystroke
 document.getElementById("q").addEventListener("input", e => {{
   clearTimeout(timer);
   timer = setTimeout(async () => {{
