@@ -177,12 +177,25 @@ def test_a_link_to_another_site_leads_to_the_full_page_in_wordpress(browser, pos
     try:
         page = context.new_page()
         page.goto(posts["guide/"], wait_until="load")
+        shown = "() => { const f = document.querySelector('iframe.wp-embedded-content'); return f && !f.getAttribute('style') }"
+        try:  # wp-embed.js removes the iframe's hiding style on the card's first message
+            page.wait_for_function(shown, timeout=15_000)
+        except Exception:
+            state = page.evaluate("() => { const f = document.querySelector('iframe.wp-embedded-content');"
+                                  " return [f.getAttribute('style'), f.height, f.src] }")
+            pytest.fail(f"WordPress never showed the card (no message from it reached wp-embed.js): {state}")
         frame = page.locator("iframe.wp-embedded-content").content_frame
         frame.locator("article").evaluate("""article => { const a = document.createElement('a');
             a.href = 'https://example.org/'; a.id = 'elsewhere'; a.textContent = 'un autre site';
             article.prepend(a); }""")
-        with page.expect_navigation():
-            frame.locator("#elsewhere").click()
+        link = frame.locator("#elsewhere")
+        try:
+            with page.expect_navigation():
+                link.click(timeout=20_000)
+        except Exception as error:  # seen once in a full run: say what the page looked like
+            box = page.locator("iframe.wp-embedded-content").bounding_box()
+            pytest.fail(f"the link could not be clicked ({type(error).__name__}): iframe box {box}, "
+                        f"link box {link.bounding_box()}, page at {page.url}")
         assert page.url == embedded_site.base_url + "guide/"
         assert "example.org" not in " ".join(requests) and errors == [], (requests, errors)
     finally:
