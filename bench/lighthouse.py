@@ -49,6 +49,18 @@ CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 TEXT = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt")
 
 
+def send_gzipped(handler: http.server.SimpleHTTPRequestHandler, path: Path) -> bytes:
+    """Sends the status and headers of ``path`` gzipped (level 6, as a static
+    host would); returns the body to write. Also used by bench/search.py."""
+    body = gzip.compress(path.read_bytes(), 6)
+    handler.send_response(200)
+    handler.send_header("Content-Type", handler.guess_type(str(path)))
+    handler.send_header("Content-Encoding", "gzip")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    return body
+
+
 class CompressingHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -63,13 +75,7 @@ class CompressingHandler(http.server.SimpleHTTPRequestHandler):
             path = path / "index.html"
         if not path.suffix.lower() in TEXT or "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
             return super().do_GET()
-        body = gzip.compress(path.read_bytes(), 6)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.wfile.write(send_gzipped(self, path))
 
 
 def free_port() -> int:

@@ -33,6 +33,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import io
 import json
 import os
 import re
@@ -47,17 +48,14 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from lighthouse import send_gzipped  # bench/lighthouse.py: the same gzip responses
+from search_relevance import CHROMIUM, QUERIES, READY, SEARCH_INPUT, pages_found  # the real UI, as there
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 PAGEFIND_VENV = BENCH / ".venv-pagefind"
-QUERIES = ROOT / "tests" / "search_queries.yml"
-CHROMIUM = "/usr/bin/chromium"
-SEARCH_INPUT = "input[data-md-component=search-query]"
-READY = ("() => { const meta = document.querySelector('.md-search-result__meta');"
-         " return meta && !/^(Taper|Type|Initiali)/.test(meta.textContent.trim()) }")
 # Lighthouse's "mobile slow 4G" (simulated throttling constants, applied here for real).
 DOWNLOAD = 1.6 * 1024 * 1024 / 8  # bytes per second
-UPLOAD = 750 * 1024 / 8
 LATENCY = 150  # ms
 CPU_SLOWDOWN = 4
 PROBE = """<!doctype html><html lang="{lang}"><meta charset="utf-8"><title>probe</title>
@@ -111,14 +109,7 @@ class GzipHandler(Quiet):
             path = path / "index.html"
         if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", ""):
             return super().send_head()
-        body = gzip.compress(path.read_bytes(), 6)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        import io
-        return io.BytesIO(body)
+        return io.BytesIO(send_gzipped(self, path))
 
     def end_headers(self):
         if self.wire["counting"]:
@@ -272,14 +263,11 @@ def relevance(browser, base: str, queries: dict, engine: str) -> dict[str, tuple
         for item in items:
             if engine == "lunr":
                 page.goto(base if language == "fr" else f"{base}{language}/")
-                page.click(SEARCH_INPUT)
-                page.keyboard.type(item["query"])
-                page.wait_for_function(READY, timeout=20_000)
-                urls = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+                found = pages_found(page, base, item["query"], timeout=20_000)
             else:
                 urls = [base.rstrip("/") + u if u.startswith("/") else u
                         for u in page.evaluate("q => window.kbSearch(q)", item["query"])]
-            found = distinct_pages(urls, base)
+                found = distinct_pages(urls, base)
             if item["page"] in found[:3]:
                 hits += 1
             else:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import os
 import subprocess
 import sys
 import tempfile
@@ -43,16 +44,17 @@ def build(site_url: str) -> Path:
     out = Path(tempfile.mkdtemp(prefix="kb-search-")) / "site"
     env = {"KB_SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1", "PATH": str(Path(sys.executable).parent)}
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out)], cwd=ROOT, check=True,
-                   env={**__import__("os").environ, **env})
+                   env={**os.environ, **env})
     return out
 
 
-def pages_found(page, base: str, query: str) -> list[str]:
-    """The distinct pages of the result list, in order, as site paths."""
+def pages_found(page, base: str, query: str, timeout: float = 10_000) -> list[str]:
+    """The distinct pages of the result list, in order, as site paths
+    (also bench/search.py's measure of today's search)."""
     page.click(SEARCH_INPUT)
     page.fill(SEARCH_INPUT, "")
     page.keyboard.type(query)
-    page.wait_for_function(READY, timeout=10_000)
+    page.wait_for_function(READY, timeout=timeout)
     links = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
     found = []
     for link in links:

@@ -21,13 +21,11 @@ Events:
 
 from __future__ import annotations
 
-
 from markupsafe import Markup
 from mkdocs.plugins import event_priority
 
 from kbsite import csp
 
-META_VARIABLE = csp.META_VARIABLE
 _state: dict = {"command": "build", "patterns": []}
 
 

@@ -205,8 +205,7 @@ def on_post_build(config, **kwargs):
     texts: dict[str, str] = {}
 
     languages = [(language.code, language.prefix) for language in build_state.languages(config)]
-    found, _ = redirects.parse(config.extra.get("kb_redirects"), Path(config.docs_dir),
-                               [code for code, prefix in languages if prefix])
+    found, _ = redirects.read(config.extra.get("kb_redirects"), Path(config.docs_dir), languages)
     redirect_pages = redirects.stub_sources(found, languages)
 
     def locate_source(defect):

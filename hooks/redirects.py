@@ -27,8 +27,7 @@ def on_post_build(config, **kwargs):
     if not build_state.has_whole_site(config):
         return
     languages = [(language.code, language.prefix) for language in build_state.languages(config)]
-    found, problems = redirects.parse(config.extra.get("kb_redirects"), Path(config.docs_dir),
-                                      [code for code, prefix in languages if prefix])
+    found, problems = redirects.read(config.extra.get("kb_redirects"), Path(config.docs_dir), languages)
     if problems:
         raise PluginError("redirects: " + "; ".join(problems))
     templates = [Path(directory) for directory in config.theme.dirs]

@@ -41,17 +41,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def repo_hooks() -> list[str]:
+def repo_config() -> dict:
+    """The repository's mkdocs.yml as plain data: !ENV and python tags read as None."""
     import yaml
 
     class Loader(yaml.SafeLoader):
         pass
 
-    # Only the hooks list is read: ignore !ENV and python tags.
     Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    return [str(ROOT / hook) for hook in config["hooks"]]
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+
+
+def repo_hooks() -> list[str]:
+    return [str(ROOT / hook) for hook in repo_config()["hooks"]]
 
 
 def write_config(workdir: Path, docs_dir: Path, site_dir: Path, extra: str = "", redirects: dict | None = None) -> Path:

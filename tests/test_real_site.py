@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, repo_config
 
 DOCS = ROOT / "docs"
 
@@ -57,14 +57,7 @@ def published_pages() -> list[str]:
 
 
 def real_redirects() -> dict[str, str]:
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV and python tags
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    return dict((config.get("extra") or {}).get("kb_redirects") or {})
+    return dict((repo_config().get("extra") or {}).get("kb_redirects") or {})
 
 
 def test_every_published_address_still_leads_somewhere(real_site):

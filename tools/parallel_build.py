@@ -172,14 +172,14 @@ def finish(settings: SiteSettings) -> int:
     """The whole-site steps of a sequential build's end: _headers, service
     worker version, link check. Returns the link checker's exit code."""
     site = settings.site_dir
-    found, problems = redirects.parse(settings.redirects, settings.docs_dir,
-                                      [code for code, prefix in settings.languages if prefix])
+    found, problems = redirects.read(settings.redirects, settings.docs_dir, settings.languages)
     try:
-        if problems:
-            raise ValueError("; ".join(problems))
-        redirects.write_site(site, found, settings.languages, list(settings.theme_dirs))
-    except ValueError as error:  # as hooks/redirects.py fails a sequential build
-        sys.stderr.write(f"parallel build: redirects: {error}\n")
+        if not problems:
+            redirects.write_site(site, found, settings.languages, list(settings.theme_dirs))
+    except ValueError as error:
+        problems = [str(error)]
+    if problems:  # as hooks/redirects.py fails a sequential build
+        sys.stderr.write(f"parallel build: redirects: {'; '.join(problems)}\n")
         return 1
     phone_links.link_site(site)  # before the worker's version, the link check and the output check read the pages
     embed.write_headers_file(site, settings.site_url or "/")

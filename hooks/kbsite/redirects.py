@@ -26,13 +26,7 @@ from . import csp, embed
 
 _SOURCE = re.compile(r"^(?:[a-z0-9][a-z0-9-]*/)*[a-z0-9][a-z0-9-]*\.md$")
 _ANCHOR = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,80}$")
-TEMPLATE = "kb-redirect.html"
-TEXT = {
-    "fr": {"title": "Cette page a déménagé", "lead": "Cette page fait maintenant partie d'une autre page :",
-           "link": "Aller à la nouvelle page", "emergency": "En cas de surdose, appelez le 911."},
-    "en": {"title": "This page has moved", "lead": "This page is now part of another page:",
-           "link": "Go to the new page", "emergency": "In an overdose, call 911."},
-}
+TEMPLATE = "kb-redirect.html"  # its words are in partials/kb-text.html, with the site's other strings
 
 
 @dataclass(frozen=True)
@@ -92,6 +86,13 @@ def parse(mapping, docs_dir: Path, translation_codes=()) -> tuple[list[Redirect]
     return redirects, problems
 
 
+def read(mapping, docs_dir: Path, languages: list[tuple[str, str]]) -> tuple[list[Redirect], list[str]]:
+    """``parse`` for a site built in ``languages`` ((code, prefix), the
+    default language's prefix empty): what the build, the parallel build's
+    merge and the link check each read from mkdocs.yml."""
+    return parse(mapping, docs_dir, [code for code, prefix in languages if prefix])
+
+
 def stubs(redirects: list[Redirect], languages: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
     """(site-relative file to write, relative URL it sends to, language code)
     for every redirect in every language: the page, its embed variant, its card."""
@@ -139,6 +140,6 @@ def write_site(site_dir: Path, redirects: list[Redirect], languages: list[tuple[
         if dest.startswith(embed.EMBED_DIR + "/") and not (site_dir / embed.EMBED_DIR).is_dir():
             continue  # this site has no embed variants
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(template.render(lang=code, url=url, text=TEXT.get(code, TEXT["en"]), csp=policy), encoding="utf-8")
+        path.write_text(template.render(lang=code, url=url, csp=policy), encoding="utf-8")
         written.append(dest)
     return written
