@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -55,7 +56,15 @@ def pages_found(page, base: str, query: str, timeout: float = 10_000) -> list[st
     page.fill(SEARCH_INPUT, "")
     page.keyboard.type(query)
     page.wait_for_function(READY, timeout=timeout)
-    links = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+    # Results of the last keystroke: the list no longer changes for 0.5 s (the
+    # worker answers the keystrokes in order and drops the stale ones).
+    links, deadline = None, time.monotonic() + timeout / 1000
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        now = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+        if now == links:
+            break
+        links = now
     found = []
     for link in links:
         path = urlsplit(link).path[len(urlsplit(base).path):]

@@ -35,6 +35,14 @@ def is_redirect_page(path: Path) -> bool:
     return 'http-equiv="refresh"' in path.read_text(encoding="utf-8")[:2000]
 
 
+def indexed_pages(site_dir: Path, prefix: str = "") -> list[dict]:
+    """The pages of one language's search index (kbsite/search_shards.py):
+    {"u": address relative to the language root, "t": title, "s": sections}."""
+    folder = site_dir / prefix / "search" / "kb"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return [json.loads((folder / "p" / f"{n}.json").read_text(encoding="utf-8")) for n in range(manifest["pages"])]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

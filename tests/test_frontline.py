@@ -139,7 +139,7 @@ def test_first_visit_transfers_at_most_150_kb_compressed(logged_site, browser, u
     assert total <= FIRST_VISIT_BUDGET, (total, sorted(sizes.items(), key=lambda kv: -kv[1])[:10])
     # No search index byte until the reader reaches for search (kbsite/material_bundle.py):
     # tests/test_browser.py then finds the reader's language's index, and only that one, fetched.
-    assert [path for path in server.requested if "search_index" in path] == []
+    assert [path for path in server.requested if "/search/" in path] == []
 
 
 # --- Offline -------------------------------------------------------------------------------

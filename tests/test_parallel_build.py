@@ -38,6 +38,7 @@ def test_parallel_build_of_the_real_site_is_byte_identical_to_the_sequential_bui
     assert "https://org.github.io/kb/en/guides/guide-tuo/" in sitemap
     assert "https://org.github.io/kb/guides/guide-tuo/" in sitemap
     for path in ("404.html", "en/404.html", "search/search_index.json", "en/search/search_index.json",
+                 "search/kb/manifest.json", "en/search/kb/manifest.json",
                  "embed/en/guides/guide-tuo/index.html", "_headers", "sw.js"):
         assert (parallel.site_dir / path).is_file(), path
     assert not (parallel.site_dir.parent / ".site.parts").exists(), "the per-language folders are removed"

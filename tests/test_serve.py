@@ -86,7 +86,9 @@ def test_a_dirty_rebuild_reports_and_writes_what_a_full_build_does(tmp_path):
     )
     lines: list[str] = []
     threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
-    outputs = ("sitemap.xml", "en/sitemap.xml", "search/search_index.json", "en/search/search_index.json")
+    # s/aj.json: the search index's words in "aj", where the added "ajoutée" goes
+    outputs = ("sitemap.xml", "en/sitemap.xml", "search/search_index.json", "en/search/search_index.json",
+               "search/kb/manifest.json", "en/search/kb/manifest.json", "search/kb/s/aj.json")
 
     def builds_done() -> int:
         return sum("Documentation built in" in line for line in lines)
@@ -117,7 +119,7 @@ def test_a_dirty_rebuild_reports_and_writes_what_a_full_build_does(tmp_path):
     full = run_build(docs, tmp_path / "full", site_url=site_url, strict=False)
     report = re.compile(r"linkcheck: (.+?) - ")
     assert "A 'dirty' build" in "".join(lines)  # really a dirty build
-    assert "ajoutée pendant" in served["search/search_index.json"]  # really rebuilt
+    assert "ajoutée" in served["search/kb/s/aj.json"]  # really rebuilt
     assert sorted(report.findall(rebuild_log)) == sorted(report.findall(full.log))
     assert report.findall(rebuild_log) and all(re.search(r"docs/index(\.en)?\.md:\d+: ", item)
                                                for item in report.findall(rebuild_log)), rebuild_log

@@ -64,6 +64,11 @@ PLANTED_FILES = {
                             "alert(1)</x:script></svg>", "<script> is not an element an SVG image may hold"),
     "assets/x.css": ("body{background:u\\72l(//tracker.example/x)}", "CSS url(//tracker.example/x) loads a file"),
     "x.xml": ('<?xml-stylesheet type="text/xsl" href="x.xsl"?><urlset/>', "an <?xml-stylesheet?> instruction"),
+    # The search worker follows a result's address (kbsite/search_shards.py files)
+    "search/kb/p/90.json": ('{"u":"javascript:alert(1)//","t":"x","s":[]}', "search page address 'javascript:"),
+    "en/search/kb/p/91.json": ('{"u":"//evil.example/","t":"x","s":[]}', "search page address '//evil.example/'"),
+    "search/kb/p/92.json": ('{"u":"x/","t":"x","s":[["a/../../","h","t"]]}', "search section anchor 'a/../../'"),
+    "search/kb/s/zz.json": ("{not json", "not valid JSON"),
 }
 
 

@@ -41,7 +41,7 @@ HOOKS = ROOT / "hooks"
 sys.path.insert(0, str(HOOKS))
 
 import site_safety  # noqa: E402  (hooks/site_safety.py)
-from kbsite import embed, offline, phone_links, redirects  # noqa: E402
+from kbsite import embed, offline, phone_links, redirects, search_shards  # noqa: E402
 from kbsite.build_state import SPLIT_VARIABLE  # noqa: E402
 
 SITEMAP = "sitemap.xml"
@@ -182,6 +182,7 @@ def finish(settings: SiteSettings) -> int:
         sys.stderr.write(f"parallel build: redirects: {'; '.join(problems)}\n")
         return 1
     phone_links.link_site(site)  # before the worker's version, the link check and the output check read the pages
+    search_shards.write_site(site, list(settings.languages))  # after the redirect pages, before the version
     embed.write_headers_file(site, settings.site_url or "/")
     try:
         offline.stamp_site(settings.worker_source, site)

@@ -13,14 +13,19 @@
    (``innerHTML``): a link title, an abbreviation's definition, or a heading
    whose text merely *reads* ``<img onerror=…>`` would become markup and run.
    Both of its tooltip functions are made to add the title as text.
-3. The search index on demand (hooks/language_base.py). Material fetches
-   the reader's whole search index at every first visit, searched or not:
-   most of a first visit's bytes, growing with every page. Its index request
-   (``ks()``) now waits until the reader reaches for search: a focus, a click
-   or a tap in the search box or on its button, Material's search keys
-   (``/``, ``s``, ``f``), or a page opened with ``?q=`` or with the search
-   already open. The request is the same, made later; everything after it is
-   Material's own.
+3. Search settings on demand, without a request (hooks/language_base.py).
+   Material fetches the reader's whole search index at every first visit,
+   searched or not: most of a first visit's bytes, growing with every page.
+   Our search worker (workers/kb-search.js) has its own index and needs only
+   Material's settings (its ``config``: separator, language). The request
+   (``ks()``) is replaced by those settings, written into the bundle at build
+   time, handed to Material when the reader reaches for search: a focus, a
+   click or a tap in the search box or on its button, Material's search keys
+   (``/``, ``s``, ``f``), a page opened with ``?q=``, with ``?h=`` (a search
+   result: the page highlights the words found) or with the search already
+   open. Once wanted, it is wanted for the rest of the visit: what Material
+   subscribes again after an instant navigation (the highlighter) gets it at
+   once. Everything after it is Material's own. Offline, search still opens.
 
 Each edit must find its code exactly once, or BundleChanged stops the build:
 a new Material release is re-checked, never silently left unpatched.
@@ -28,6 +33,7 @@ a new Material release is re-checked, never silently left unpatched.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 ORIGINAL = '"link[rel=alternate]"'
@@ -42,18 +48,23 @@ TOOLTIP_EDITS = (
 
 
 SEARCH_INDEX = 'ze(new URL("search/search_index.json",Or.base))}'
-# The same request inside an Observable (the class of Material's own EMPTY, ``tt``)
-# that starts it only when kbSearchWanted says so.
-SEARCH_INDEX_ON_DEMAND = (
-    'new tt.constructor(function(s){var u,c=!1;kbSearchWanted(function(){'
-    'c||(u=ze(new URL("search/search_index.json",Or.base)).subscribe(s))});'
-    'return function(){c=!0,u&&u.unsubscribe()}})}'
+# In its place, an Observable (the class of Material's own EMPTY, ``tt``) that
+# gives Material its search settings, written into the bundle (the language is
+# the page's), with no entries, when kbSearchWanted says so: no request at all.
+SEARCH_SETTINGS_ON_DEMAND = (
+    'new tt.constructor(function(s){var c=!1;kbSearchWanted(function(){'
+    'c||(s.next({config:Object.assign({},__SETTINGS__,{lang:[document.documentElement.lang.split("-")[0]]}),'
+    'docs:[]}),s.complete())});'
+    'return function(){c=!0}})}'
     'function kbSearchWanted(go){var done=!1,names=["focusin","pointerdown","keydown"];'
-    'function fire(){if(done)return;done=!0,names.forEach(function(n){document.removeEventListener(n,seen,!0)}),go()}'
+    'if(kbSearchWanted.once){go();return}'
+    'function fire(){if(done)return;done=!0,kbSearchWanted.once=!0,'
+    'names.forEach(function(n){document.removeEventListener(n,seen,!0)}),go()}'
     'function seen(e){var t=e.target;if(e.type==="keydown"){/^[/sSfF]$/.test(e.key)&&fire();return}'
     't&&t.closest&&t.closest(\'.md-search,[for="__search"],#__search\')&&fire()}'
     'var toggle=document.getElementById("__search");'
-    'if(new URLSearchParams(location.search).has("q")||toggle&&toggle.checked){fire();return}'
+    'var params=new URLSearchParams(location.search);'
+    'if(params.has("q")||params.has("h")||toggle&&toggle.checked){fire();return}'
     'names.forEach(function(n){document.addEventListener(n,seen,!0)})}'
 )
 
@@ -88,8 +99,11 @@ def disable_alternate_interception(site_dir: Path) -> Path:
                  "Material changed its language selector code: re-check hooks/language_switcher.py")
 
 
-def search_index_on_demand(site_dir: Path) -> Path:
-    return _edit(site_dir, [(SEARCH_INDEX, SEARCH_INDEX_ON_DEMAND)],
+def search_settings_on_demand(site_dir: Path, settings: dict) -> Path:
+    """Edit 3, with Material's search settings (its plugin's ``config``; the
+    language is left to the page)."""
+    written = json.dumps({k: v for k, v in settings.items() if k != "lang"}, ensure_ascii=True, sort_keys=True)
+    return _edit(site_dir, [(SEARCH_INDEX, SEARCH_SETTINGS_ON_DEMAND.replace("__SETTINGS__", written))],
                  "Material changed how it loads the search index: re-check hooks/kbsite/material_bundle.py")
 
 

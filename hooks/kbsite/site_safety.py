@@ -297,6 +297,30 @@ def search_index_problems(text: str, page: str, policy: Policy) -> list[str]:
     return problems
 
 
+def search_file_problems(text: str, relative: str) -> list[str]:
+    """Our search index (kbsite/search_shards.py): the worker shows its titles
+    and text as text (escaped), and follows its page addresses, which must be
+    relative addresses of this site."""
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        return [f"not valid JSON ({error})"]
+    if PurePosixPath(relative).parent.name != "p":
+        return [] if isinstance(document, dict) else ["not a search index file"]
+    if not isinstance(document, dict) or not isinstance(document.get("u"), str) or not isinstance(document.get("s"), list):
+        return ["not a search index page"]
+    problems = []
+    location = document["u"]
+    if allowlist.url_scheme(location) is not None or allowlist.normalised_url(location).startswith(("/", "\\")):
+        problems.append(f"search page address {location[:80]!r} is not a relative address")
+    for section in document["s"]:
+        if not (isinstance(section, list) and len(section) == 3 and all(isinstance(v, str) for v in section)):
+            problems.append("a search section is not [anchor, heading, text]")
+        elif any(c in section[0] for c in "#?/\\:"):
+            problems.append(f"search section anchor {section[0][:80]!r} is not a fragment")
+    return problems
+
+
 def file_problems(site_dir: Path, relative: str, policy: Policy) -> list[str]:
     path = site_dir / relative
     suffix = PurePosixPath(relative).suffix.lower()
@@ -320,6 +344,8 @@ def file_problems(site_dir: Path, relative: str, policy: Policy) -> list[str]:
         return oembed_problems(text, relative, policy)
     if name == "search_index.json":
         return search_index_problems(text, relative, policy)
+    if "/search/kb/" in "/" + relative:
+        return search_file_problems(text, relative)
     return []
 
 

@@ -3,8 +3,9 @@
  * and hooks/language_base.py). Loaded before Material's bundle, it:
  *
  * 1. points Material's base URL at this language's root, so an English page
- *    fetches /en/search/search_index.json and /en/sitemap.xml, and search
- *    runs in our worker, which folds accents (workers/kb-search.js);
+ *    fetches /en/search/search_index.json (its settings only) and
+ *    /en/sitemap.xml, and search runs in our worker over that language's
+ *    index files, /en/search/kb/ (workers/kb-search.js);
  * 2. loads any page of another language with a full page load, never an
  *    instant one, so <html lang>, the search index and the UI strings always
  *    match the page;
@@ -24,9 +25,9 @@
   var languageRoot = new URL(roots[language] || "", siteRoot)
 
   /* 1. Base URL and search worker */
-  var materialWorker = new URL(config.search, location.href)
   var worker = new URL("workers/kb-search.js", new URL("./", script.src))
-  worker.searchParams.set("material", materialWorker.href)
+  worker.searchParams.set("index", new URL("search/kb/", languageRoot).href)
+  worker.searchParams.set("offline", script.getAttribute("data-kb-search-offline") || "")
   config.base = languageRoot.href
   config.search = worker.href
   configElement.textContent = JSON.stringify(config)

@@ -1,73 +1,295 @@
 /*
- * Search worker: Material's own worker (its URL comes in our query string)
- * with two changes to how lunr matches words. It lives next to Material's
- * worker so that Material's relative "../lunr" stemmer URLs resolve the same.
+ * Search worker for Material's search dialog (issue 17). It speaks Material's
+ * worker protocol (SETUP -> READY, QUERY -> RESULT, results grouped by page)
+ * and answers from the site's own small index files, written from the
+ * finished HTML by hooks/kbsite/search_shards.py: a query fetches the shard of
+ * each of its words and the few pages it shows, never the whole index.
  *
- * 1. Accent-insensitive: accents are folded before the lunr pipeline when
- *    pages are indexed, and in every query term, so "methadone" finds
- *    "méthadone" and "reduction" finds "réduction".
- * 2. Stemming with as-you-type search: Material adds a trailing wildcard to
- *    every term, and lunr skips stemming for wildcard terms, so "injections"
- *    would never reach the stem "inject". We stem each query term with the
- *    index language's stemmer and keep its wildcard.
+ * Query string (set by kb-languages.js):
+ *   index    the language's index folder (…/search/kb/), on this site only;
+ *   offline  what to show when the index cannot be fetched: a sentence and
+ *            the pages kept on the device ({"text": …, "pages": [{location,
+ *            title}]}).
+ *
+ * A query word matches an indexed word (accents and case folded):
+ *   the same word (1), a stem it begins, "overdosing" -> overdos (0.9),
+ *   a word it begins, for the word being typed (0.7),
+ *   a word one edit away, on words of five letters or more (0.6): a letter
+ *   changed, added, left out, or two swapped. The shard is named by the
+ *   word's first letters; when nothing matches there, the worker also looks
+ *   in the shards of the word with its first two letters swapped, or its
+ *   first or second letter dropped (a letter changed or left out among the
+ *   first two is not found: that would mean fetching every shard).
+ * A section's score for a word is its weight (title and headings weigh most,
+ * see search_shards._weight) x the word's rarity x the match; a page's score
+ * is the sum, over the query's words, of its best section and a quarter of
+ * its other sections (at most as much again). Pages holding every word come
+ * first.
+ *
+ * Keystrokes come faster than the files: a query that a newer one replaced
+ * while its shards were loading stops there, so the pages fetched are the
+ * last query's only.
+ *
+ * Everything shown is escaped here: titles and text go to Material as HTML.
  */
-(function () {
-  "use strict"
+"use strict";
+var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
+var MAX_PAGES = 10, MAX_SECTIONS = 3, MAX_WORDS = 8, MAX_TERMS = 12;
 
-  var material = new URL(new URL(self.location.href).searchParams.get("material") || "", self.location.href)
-  if (material.origin !== self.location.origin)
-    throw new Error("kb-search: Material's worker must come from this site")
-  importScripts(material.href)
+var params = new URL(self.location.href).searchParams;
+var indexUrl = sameSite(params.get("index") || "");
+var offline = parse(params.get("offline"), {text: "", pages: []});
+var manifest = null;   // Promise of the manifest
+var shards = {};       // key -> Promise of {stem: [spellings, postings]}
+var pages = {};        // number -> Promise of the page file
+var folded = {};       // key -> [[stem, [folded spellings], spellings, postings]]
+var latest = 0;
 
-  var lunr = self.lunr
-  var language = "en"
-
-  /* The index language arrives with Material's setup message */
-  self.addEventListener("message", function (event) {
-    var data = event.data && event.data.data
-    if (data && data.config && data.config.lang && data.config.lang.length)
-      language = data.config.lang[0]
-  })
-
-  function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+function sameSite(address) {
+  try {
+    var url = new URL(address, self.location.href);
+    return url.origin === self.location.origin ? url : null;
+  } catch (error) {
+    return null;
   }
+}
 
-  function stem(term) {
-    var stemmer = language === "en" ? lunr.stemmer : lunr[language] && lunr[language].stemmer
-    if (typeof stemmer !== "function" || !term)
-      return term
-    var token = new lunr.Token(term, {})
-    var result = stemmer(token, 0, [token])
-    return result ? result.toString() : term
+function parse(text, fallback) {
+  try {
+    return text ? JSON.parse(text) : fallback;
+  } catch (error) {
+    return fallback;
   }
+}
 
-  /* 1. Indexing: fold each token before trimmer, stop words and stemmer */
-  var run = lunr.Pipeline.prototype.run
-  lunr.Pipeline.prototype.run = function (tokens) {
-    return run.call(this, tokens.map(function (token) {
-      return token.update(fold)
-    }))
+function fold(text) {
+  return text.toLowerCase().replace(/œ/g, "oe").replace(/æ/g, "ae").replace(/ß/g, "ss")
+    .normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+}
+
+function words(text) {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
+}
+
+function escape(text) {
+  return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+function fetchJson(path) {
+  var url = new URL(path, indexUrl);
+  return fetch(url.href).then(function (response) {
+    if (!response.ok) throw new Error(response.status + " " + url.pathname);
+    return response.json();
+  });
+}
+
+function versioned(path) {
+  return manifest.then(function (found) { return fetchJson(path + "?v=" + found.version); });
+}
+
+/* The shard a folded word lives in: the longest key it begins with */
+function shardKey(known, word) {
+  for (var length = Math.min(word.length, 4); length >= 2; length--) {
+    if (known.has(word.slice(0, length))) return word.slice(0, length);
   }
+  return null;
+}
 
-  /* 1 and 2. Query terms: fold, stem, keep the wildcards */
-  var clause = lunr.Query.prototype.clause
-  lunr.Query.prototype.clause = function (spec) {
-    if (typeof spec.term === "string" && typeof spec.editDistance === "undefined") {
-      var term = spec.term
-      var wildcard = spec.wildcard || lunr.Query.wildcard.NONE
-      if (term.charAt(0) === "*") {
-        wildcard |= lunr.Query.wildcard.LEADING
-        term = term.slice(1)
-      }
-      if (term.slice(-1) === "*") {
-        wildcard |= lunr.Query.wildcard.TRAILING
-        term = term.slice(0, -1)
-      }
-      spec.term = stem(fold(term))
-      spec.wildcard = wildcard
-      spec.usePipeline = false
+function shard(key) {
+  if (!shards[key]) {
+    shards[key] = versioned("s/" + key + ".json").then(function (entries) {
+      folded[key] = Object.keys(entries).map(function (stem) {
+        return [stem, entries[stem][0].map(fold), entries[stem][0], entries[stem][1]];
+      });
+      return entries;
+    });
+    shards[key].catch(function () { delete shards[key]; });
+  }
+  return shards[key];
+}
+
+function page(number) {
+  if (!pages[number]) {
+    pages[number] = versioned("p/" + number + ".json");
+    pages[number].catch(function () { delete pages[number]; });
+  }
+  return pages[number];
+}
+
+/* At most one edit between a and b: a letter changed, added, removed, or two swapped */
+function oneEdit(a, b) {
+  if (a === b) return true;
+  var la = a.length, lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  var i = 0;
+  while (i < la && i < lb && a[i] === b[i]) i++;
+  if (la === lb) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/* How well a folded query word matches an entry, 0 if not at all */
+function quality(word, entry, typing) {
+  var stem = entry[0], forms = entry[1], best = 0;
+  for (var n = 0; n < forms.length; n++) {
+    var form = forms[n];
+    if (form === word) return 1;
+    if (typing && word.length >= 2 && form.indexOf(word) === 0) best = Math.max(best, 0.7);
+    else if (word.length >= 5 && form.length >= 5 && oneEdit(word, form)) best = Math.max(best, 0.6);
+  }
+  if (stem.length >= 4 && word.indexOf(stem) === 0 && word.length - stem.length <= 3) best = Math.max(best, 0.9);
+  return best;
+}
+
+/* For one query word: page -> section -> score, and the spellings it matched */
+function scoreWord(word, keys, total, typing) {
+  var sections = {}, spellings = [], entries = [];
+  keys.forEach(function (key) { entries.push.apply(entries, folded[key] || []); });
+  entries.forEach(function (entry) {
+    var match = quality(word, entry, typing);
+    if (!match) return;
+    var postings = entry[3], count = postings.length / 3;
+    var rarity = Math.log(1 + total / count);
+    spellings.push.apply(spellings, entry[2].slice(0, 3));
+    var pageNumber = 0;
+    for (var i = 0; i < postings.length; i += 3) {
+      pageNumber += postings[i];
+      var score = postings[i + 2] * rarity * match;
+      var bySection = sections[pageNumber] || (sections[pageNumber] = {});
+      bySection[postings[i + 1]] = Math.max(bySection[postings[i + 1]] || 0, score);
     }
-    return clause.call(this, spec)
+  });
+  return {sections: sections, spellings: spellings};
+}
+
+function mark(text, spellings) {
+  if (!spellings.length) return escape(text);
+  var wanted = spellings.map(fold);
+  var out = "", last = 0, found;
+  var pattern = /[\p{L}\p{N}]+/gu;
+  while ((found = pattern.exec(text)) !== null) {
+    var word = fold(found[0]);
+    if (wanted.some(function (w) { return word === w || (w.length >= 4 && word.indexOf(w) === 0); })) {
+      out += escape(text.slice(last, found.index)) + "<mark>" + escape(found[0]) + "</mark>";
+      last = found.index + found[0].length;
+    }
   }
-})()
+  return out + escape(text.slice(last));
+}
+
+function Stale() {}
+
+function search(query, current) {
+  var typing = !/\s$/.test(query);
+  return manifest.then(function (found) {
+    var stop = new Set(found.stop || []);
+    var queryWords = words(query).map(fold).filter(function (w) { return w.length >= 2 && !stop.has(w); })
+      .slice(0, MAX_WORDS);
+    if (!queryWords.length) return {items: []};
+    var known = new Set(found.shards);
+    var keys = queryWords.map(function (w) { var key = shardKey(known, w); return key ? [key] : []; });
+    var score = function () {
+      return queryWords.map(function (w, n) {
+        return scoreWord(w, keys[n], found.sections, typing && n === queryWords.length - 1);
+      });
+    };
+    return Promise.all([].concat.apply([], keys).map(shard)).then(function () {
+      if (!current()) throw new Stale();
+      /* A word of five letters or more found nowhere: its typo may be in the
+         letters that name its shard. Look in the shards of the word with its
+         first two letters swapped, or its first or second letter dropped. */
+      var perWord = score();
+      var more = [];
+      queryWords.forEach(function (w, n) {
+        if (w.length < 5 || Object.keys(perWord[n].sections).length) return;
+        [w[1] + w[0] + w.slice(2), w.slice(1), w[0] + w.slice(2), w[0] + w[2] + w[1] + w.slice(3)]
+          .map(function (variant) { return shardKey(known, variant); })
+          .forEach(function (key) {
+            if (key && keys[n].indexOf(key) < 0) { keys[n].push(key); more.push(key); }
+          });
+      });
+      return more.length ? Promise.all(more.map(shard)).then(score) : perWord;
+    }).then(function (perWord) {
+      if (!current()) throw new Stale();  // a newer query came: its pages, not these
+      var totals = {};
+      perWord.forEach(function (result) {
+        Object.keys(result.sections).forEach(function (p) {
+          var bySection = result.sections[p];
+          var scores = Object.keys(bySection).map(function (s) { return bySection[s]; });
+          var best = Math.max.apply(null, scores);
+          var rest = scores.reduce(function (sum, s) { return sum + s; }, 0) - best;
+          var total = totals[p] || (totals[p] = {score: 0, words: 0, sections: {}});
+          total.score += best + Math.min(best, rest / 4);
+          total.words += 1;
+          Object.keys(bySection).forEach(function (s) {
+            total.sections[s] = (total.sections[s] || 0) + bySection[s];
+          });
+        });
+      });
+      var ranked = Object.keys(totals).sort(function (a, b) {
+        return totals[b].words - totals[a].words || totals[b].score - totals[a].score;
+      }).slice(0, MAX_PAGES);
+      var spellings = [];
+      perWord.forEach(function (r) { spellings.push.apply(spellings, r.spellings); });
+      return Promise.all(ranked.map(function (p) { return page(p); })).then(function (files) {
+        return {items: files.map(function (file, n) {
+          return group(file, totals[ranked[n]], queryWords, perWord, ranked[n], spellings);
+        })};
+      });
+    });
+  });
+}
+
+function group(file, total, queryWords, perWord, pageNumber, spellings) {
+  var terms = {};
+  spellings.slice(0, MAX_TERMS).forEach(function (s) { terms[s] = true; });
+  queryWords.forEach(function (w, n) {
+    if (!perWord[n].sections[pageNumber]) terms[w] = false;
+  });
+  var top = file.s[0] || ["", file.t, ""];
+  var items = [{location: file.u, title: mark(file.t, spellings), text: mark(top[2], spellings),
+                score: total.sections[0] || 0, terms: terms}];
+  Object.keys(total.sections).filter(function (s) { return s !== "0" && file.s[s] && file.s[s][0]; })
+    .sort(function (a, b) { return total.sections[b] - total.sections[a]; })
+    .slice(0, MAX_SECTIONS)
+    .forEach(function (s) {
+      var section = file.s[s];
+      items.push({location: file.u + "#" + section[0], title: mark(section[1], spellings),
+                  text: mark(section[2], spellings), score: total.sections[s], terms: terms});
+    });
+  return items.sort(function (a, b) { return b.score - a.score; });
+}
+
+function offlineResult() {
+  var pagesKept = Array.isArray(offline.pages) ? offline.pages : [];
+  return {items: pagesKept.map(function (kept) {
+    return [{location: String(kept.location || ""), title: escape(kept.title || ""),
+             text: escape(offline.text || ""), score: 1, terms: {}}];
+  })};
+}
+
+self.addEventListener("message", function (event) {
+  var message = event.data || {};
+  if (message.type === SETUP) {
+    if (!manifest && indexUrl) {
+      manifest = fetchJson("manifest.json");
+      manifest.catch(function () { manifest = null; });
+    }
+    self.postMessage({type: READY});
+  } else if (message.type === QUERY) {
+    var id = ++latest;
+    var current = function () { return id === latest; };
+    if (!manifest && indexUrl) {
+      manifest = fetchJson("manifest.json");
+      manifest.catch(function () { manifest = null; });
+    }
+    (manifest ? search(String(message.data || ""), current) : Promise.reject(new Error("no index")))
+      .catch(function (error) { return error instanceof Stale ? null : offlineResult(); })
+      .then(function (result) {
+        if (result && current()) self.postMessage({type: RESULT, data: result});
+      });
+  }
+});
