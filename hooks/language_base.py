@@ -17,8 +17,8 @@ Events:
   (kbsite/material_bundle.py).
 
 ``kb-languages.js`` points Material's base URL at the page's language root,
-so an English page fetches ``/en/search/search_index.json`` and
-``/en/sitemap.xml``; a French page the root ones.
+so an English page fetches ``/en/sitemap.xml`` and searches ``/en/search/kb/``;
+a French page the root ones.
 """
 
 from __future__ import annotations

@@ -40,7 +40,8 @@ def indexed_pages(site_dir: Path, prefix: str = "") -> list[dict]:
     {"u": address relative to the language root, "t": title, "s": sections}."""
     folder = site_dir / prefix / "search" / "kb"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    return [json.loads((folder / "p" / f"{n}.json").read_text(encoding="utf-8")) for n in range(manifest["pages"])]
+    pages = folder / manifest["version"] / "p"
+    return [json.loads((pages / f"{n}.json").read_text(encoding="utf-8")) for n in range(manifest["pages"])]
 
 
 def free_port() -> int:

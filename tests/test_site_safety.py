@@ -67,8 +67,8 @@ PLANTED_FILES = {
     # The search worker follows a result's address (kbsite/search_shards.py files)
     "search/kb/p/90.json": ('{"u":"javascript:alert(1)//","t":"x","s":[]}', "search page address 'javascript:"),
     "en/search/kb/p/91.json": ('{"u":"//evil.example/","t":"x","s":[]}', "search page address '//evil.example/'"),
-    "search/kb/p/92.json": ('{"u":"x/","t":"x","s":[["a/../../","h","t"]]}', "search section anchor 'a/../../'"),
-    "search/kb/s/zz.json": ("{not json", "not valid JSON"),
+    "search/kb/0123abcd/p/92.json": ('{"u":"x/","t":"x","s":[["a", 1, "t"]]}', "not [anchor, heading, text]"),
+    "search/kb/0123abcd/s/zz.json": ("{not json", "not valid JSON"),
 }
 
 

@@ -1,13 +1,13 @@
 """Material's search settings, one file per language.
 
 Material's search plugin, fed by static-i18n, writes a single
-``search/search_index.json`` holding every language's entries. Material's
-dialog still fetches that file for its settings (``config``) when the reader
-opens search, then hands it to the search worker; our worker
-(workers/kb-search.js) reads its own index instead
-(kbsite/search_shards.py). So each language gets
-``<prefix>search/search_index.json`` with its settings and no entries: the
-reader never downloads the entries, and the file does not grow with the site.
+``search/search_index.json`` holding every language's entries. Our worker
+(workers/kb-search.js) reads its own index (kbsite/search_shards.py), and
+Material's dialog gets its settings (``config``) from its bundle
+(kbsite/material_bundle.py): no page fetches this file. Each language still
+gets ``<prefix>search/search_index.json``, with its settings and no entries,
+so that the entries are published nowhere and the file says what the bundle
+holds (its ``config`` is read from here at build time).
 """
 
 from __future__ import annotations

@@ -4,12 +4,18 @@ Material's search downloads a language's whole index before the first result
 (about 0.9 KB per page, gzipped), and lunr parses all of it. This index is cut
 so that a query fetches only what it needs (issue 17):
 
-- ``<language root>search/kb/manifest.json``: the list of shards, a few KB;
-- ``s/<key>.json``: the words whose stem starts with ``key`` (two letters, or
-  three or four where two would make a big file), each with its spellings as
-  written and its postings (page, section, weight);
-- ``p/<n>.json``: page ``n``'s address, title, and each section's anchor,
-  heading and first words, for the result list.
+- ``<language root>search/kb/manifest.json``: the index's version (a hash of
+  its files), the list of shards, a few KB;
+- ``<version>/s/<key>.json``: the words whose stem or one of whose spellings
+  starts with ``key`` (two letters, or three or four where two would make a
+  big file), each with its spellings as written and its postings (page,
+  section, weight);
+- ``<version>/p/<n>.json``: page ``n``'s address, title, and each section's
+  anchor, heading and first words, for the result list.
+
+A version's files never change, so a reader whose tab outlived a new
+deployment never mixes two indexes: the old version's files are gone, and
+the worker reads the new manifest.
 
 The worker (overrides/assets/javascripts/workers/kb-search.js) matches a query
 word against the spellings of the shard its first letters name: the same word,
@@ -48,8 +54,8 @@ log = logging.getLogger("mkdocs.plugins.search_index")
 INDEX_DIR = PurePosixPath("search") / "kb"
 MANIFEST = "manifest.json"
 SKIPPED_DIRS = ("embed", "assets", "search")
-SHARD_LIMIT = 16_000  # raw bytes: a shard over this is split by one more letter
-MAX_KEY = 4
+SHARD_LIMIT = 16_000  # characters of JSON: a shard over this is split by one more letter
+MAX_KEY = 4  # the longest shard key (workers/kb-search.js reads the keys from the manifest)
 EXCERPT = 220  # characters of a section shown under its heading
 MAX_SPELLINGS = 8
 MAX_FILE = 5_000_000  # an HTML file larger than this is not a page a reader searches
@@ -78,8 +84,9 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The words of ``text``, lower case, accents kept (l'injection -> l, injection)."""
-    return WORD.findall(text.lower())
+    """The words of ``text``, lower case, accents kept and composed
+    (l'injection -> l, injection; "me\u0301thadone" -> "méthadone")."""
+    return WORD.findall(unicodedata.normalize("NFC", text).lower())
 
 
 @dataclass
@@ -122,7 +129,7 @@ def read_page(html: str, url: str) -> Page | None:
     sections = [Section("", "")]
     for child in article.iter():
         if child.tag in HEADINGS:
-            heading = " ".join(child.text().split())
+            heading = " ".join(child.text(separator=" ").split())
             anchor = child.attributes.get("id") or ""
             titles = [a.attributes.get("title") or "" for a in child.css("abbr[title]")]
             if child.tag == "h1" and not sections[0].heading:
@@ -132,7 +139,7 @@ def read_page(html: str, url: str) -> Page | None:
             if anchor:
                 sections.append(Section(anchor, heading, heading_expansions=titles))
                 continue
-        sections[-1].body.append(child.text())
+        sections[-1].body.append(child.text(separator=" "))
         sections[-1].expansions += [a.attributes.get("title") or "" for a in child.css("abbr[title]")]
     title = sections[0].heading
     if not title:
@@ -233,33 +240,39 @@ def index_language(pages: list[Page], language: str) -> dict[str, str]:
         forms = [word for word, _ in spellings[stem].most_common(MAX_SPELLINGS)]
         entries[stem] = [forms, flat]
 
-    files = {f"s/{key}.json": _json(shard) for key, shard in _shards(entries).items()}
+    names = sorted({(name, stem) for stem, (_, _) in entries.items()
+                    for name in [stem, *(fold(word) for word in spellings[stem])] if len(name) >= 2})
+    files = {f"s/{key}.json": _json(shard) for key, shard in _shards(names, entries).items()}
     for number, page in enumerate(pages):
         sections = [[s.anchor, s.heading, _excerpt(s.text)] for s in page.sections]
         files[f"p/{number}.json"] = _json({"u": page.url, "t": page.title, "s": sections})
     version = hashlib.sha256("".join(files[name] for name in sorted(files)).encode()).hexdigest()[:12]
+    shards = sorted(name[2:-5] for name in files if name.startswith("s/"))
+    files = {f"{version}/{name}": text for name, text in files.items()}
     files[MANIFEST] = _json({"version": version, "language": language, "pages": len(pages),
-                             "sections": total_sections, "stop": sorted(stems.stop),
-                             "shards": sorted(name[2:-5] for name in files if name.startswith("s/"))})
+                             "sections": total_sections, "stop": sorted(stems.stop), "shards": shards})
     return files
 
 
-def _shards(entries: dict[str, list], key: str = "", depth: int = 2) -> dict[str, dict]:
-    """Stems grouped by their first ``depth`` letters; a group bigger than
-    SHARD_LIMIT is cut again by one more letter (its shortest stems stay)."""
-    groups: dict[str, dict] = defaultdict(dict)
-    for stem, entry in entries.items():
-        groups[stem[:depth]][stem] = entry
+def _shards(names: list[tuple[str, str]], entries: dict[str, list], depth: int = 2) -> dict[str, dict]:
+    """Stems filed under the first ``depth`` letters of each of their names
+    (the stem and every spelling, folded: "dying" files the stem "die" under
+    "dy" too), so that the worker finds a word in the shard of the longest
+    key the word begins with. A shard bigger than SHARD_LIMIT is cut again by
+    one more letter; the names no longer than ``depth`` stay in it."""
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for name, stem in names:
+        groups[name[:depth]].append((name, stem))
     shards = {}
-    for prefix, group in groups.items():
-        if depth < MAX_KEY and len(_json(group)) > SHARD_LIMIT:
-            short = {stem: entry for stem, entry in group.items() if len(stem) <= depth}
-            longer = {stem: entry for stem, entry in group.items() if len(stem) > depth}
+    for prefix, members in groups.items():
+        shard = {stem: entries[stem] for _, stem in members}
+        if depth < MAX_KEY and len(_json(shard)) > SHARD_LIMIT:
+            short = {stem: entries[stem] for name, stem in members if len(name) <= depth}
             if short:
                 shards[prefix] = short
-            shards.update(_shards(longer, prefix, depth + 1))
+            shards.update(_shards([m for m in members if len(m[0]) > depth], entries, depth + 1))
         else:
-            shards[prefix] = group
+            shards[prefix] = shard
     return shards
 
 

@@ -3,9 +3,8 @@
  * and hooks/language_base.py). Loaded before Material's bundle, it:
  *
  * 1. points Material's base URL at this language's root, so an English page
- *    fetches /en/search/search_index.json (its settings only) and
- *    /en/sitemap.xml, and search runs in our worker over that language's
- *    index files, /en/search/kb/ (workers/kb-search.js);
+ *    fetches /en/sitemap.xml, and search runs in our worker over that
+ *    language's index files, /en/search/kb/ (workers/kb-search.js);
  * 2. loads any page of another language with a full page load, never an
  *    instant one, so <html lang>, the search index and the UI strings always
  *    match the page;

@@ -7,9 +7,12 @@
  *
  * Query string (set by kb-languages.js):
  *   index    the language's index folder (…/search/kb/), on this site only;
- *   offline  what to show when the index cannot be fetched: a sentence and
- *            the pages kept on the device ({"text": …, "pages": [{location,
- *            title}]}).
+ *   offline  what to show when the network fails: a sentence and the pages
+ *            kept on the device ({"text": …, "pages": [{location, title}]}).
+ *
+ * Files: search/kb/manifest.json (the version, the shard keys), then that
+ * version's s/<key>.json and p/<n>.json. A missing file means a deployment
+ * replaced the version: the worker reads the new manifest, once.
  *
  * A query word matches an indexed word (accents and case folded):
  *   the same word (1), a stem it begins, "overdosing" -> overdos (0.9),
@@ -34,7 +37,7 @@
  */
 "use strict";
 var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-var MAX_PAGES = 10, MAX_SECTIONS = 3, MAX_WORDS = 8, MAX_TERMS = 12;
+var MAX_PAGES = 10, FIRST_PAGES = 6, MAX_SECTIONS = 3, MAX_WORDS = 8, MAX_TERMS = 12;
 
 var params = new URL(self.location.href).searchParams;
 var indexUrl = sameSite(params.get("index") || "");
@@ -62,13 +65,16 @@ function parse(text, fallback) {
   }
 }
 
+/* As search_shards.fold: lower case, no accents ("Méthadone" -> "methadone") */
+var LETTERS = {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"};
 function fold(text) {
-  return text.toLowerCase().replace(/œ/g, "oe").replace(/æ/g, "ae").replace(/ß/g, "ss")
-    .normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+  return text.toLowerCase().replace(/[œæßøłđ]/g, function (c) { return LETTERS[c]; })
+    .normalize("NFKD").replace(/\p{M}/gu, "");
 }
 
+/* As search_shards.words: composed first, so a decomposed accent splits no word */
 function words(text) {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
+  return text.normalize("NFC").toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
 }
 
 function escape(text) {
@@ -76,24 +82,70 @@ function escape(text) {
     .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
+/* A file of the index; a network failure (offline) is a TypeError, any
+   other failure (a missing file, a file that is not JSON) a FileError */
+function FileError(message) { this.message = message; }
+
 function fetchJson(path) {
   var url = new URL(path, indexUrl);
   return fetch(url.href).then(function (response) {
-    if (!response.ok) throw new Error(response.status + " " + url.pathname);
-    return response.json();
+    if (!response.ok) throw new FileError(response.status + " " + url.pathname);
+    return response.json().catch(function () { throw new FileError("not JSON: " + url.pathname); });
   });
 }
 
+/* A file of the manifest's version (its files never change) */
 function versioned(path) {
-  return manifest.then(function (found) { return fetchJson(path + "?v=" + found.version); });
+  return manifest.then(function (found) { return fetchJson(found.version + "/" + path); });
 }
 
-/* The shard a folded word lives in: the longest key it begins with */
+function startIndex() {
+  manifest = fetchJson("manifest.json");
+  manifest.catch(function () { manifest = null; });
+}
+
+/* The manifest and every file read, forgotten (a new version was deployed) */
+function forgetIndex() {
+  manifest = null;
+  shards = {};
+  pages = {};
+  folded = {};
+}
+
+/* The shard a folded word lives in: the longest key it begins with
+   (search_shards.MAX_KEY letters at most: the manifest has no longer key) */
 function shardKey(known, word) {
   for (var length = Math.min(word.length, 4); length >= 2; length--) {
     if (known.has(word.slice(0, length))) return word.slice(0, length);
   }
   return null;
+}
+
+/* The keys of the shards a word being typed may end in, when the index cut
+   its letters finer than typed so far ("con" -> conc, cond, cons…): at most eight */
+function typedKeys(shardList, word) {
+  if (word.length < 3) return [];
+  var longer = shardList.filter(function (key) { return key.length > word.length && key.indexOf(word) === 0; });
+  return longer.length <= 8 ? longer : [];
+}
+
+/* The keys of the shards where a word with a typo in its first letters may
+   be: its first two letters swapped or one of them dropped, then the
+   longest keys of three letters or more one edit away from the word's start
+   ("coms…" -> cons): four at most */
+function typoKeys(known, shardList, word) {
+  var found = [];
+  [word[1] + word[0] + word.slice(2), word.slice(1), word[0] + word.slice(2), word[0] + word[2] + word[1] + word.slice(3)]
+    .forEach(function (variant) {
+      var key = shardKey(known, variant);
+      if (key && found.indexOf(key) < 0) found.push(key);
+    });
+  var near = shardList.filter(function (key) {
+    if (key.length < 3 || found.indexOf(key) >= 0) return false;
+    return oneEdit(key, word.slice(0, key.length)) || oneEdit(key, word.slice(0, key.length + 1)) ||
+      oneEdit(key, word.slice(0, key.length - 1));
+  }).sort(function (a, b) { return b.length - a.length; });
+  return found.concat(near).slice(0, 4);
 }
 
 function shard(key) {
@@ -182,7 +234,7 @@ function mark(text, spellings) {
 
 function Stale() {}
 
-function search(query, current) {
+function search(query, current, early) {
   var typing = !/\s$/.test(query);
   return manifest.then(function (found) {
     var stop = new Set(found.stop || []);
@@ -190,26 +242,28 @@ function search(query, current) {
       .slice(0, MAX_WORDS);
     if (!queryWords.length) return {items: []};
     var known = new Set(found.shards);
-    var keys = queryWords.map(function (w) { var key = shardKey(known, w); return key ? [key] : []; });
+    var keys = queryWords.map(function (w, n) {
+      var key = shardKey(known, w);
+      var typed = typing && n === queryWords.length - 1 ? typedKeys(found.shards, w) : [];
+      return (key ? [key] : []).concat(typed);
+    });
     var score = function () {
       return queryWords.map(function (w, n) {
         return scoreWord(w, keys[n], found.sections, typing && n === queryWords.length - 1);
       });
     };
+    if (!current()) throw new Stale();  // typed over before the manifest came
     return Promise.all([].concat.apply([], keys).map(shard)).then(function () {
       if (!current()) throw new Stale();
       /* A word of five letters or more found nowhere: its typo may be in the
-         letters that name its shard. Look in the shards of the word with its
-         first two letters swapped, or its first or second letter dropped. */
+         letters that name its shard (typoKeys). */
       var perWord = score();
       var more = [];
       queryWords.forEach(function (w, n) {
         if (w.length < 5 || Object.keys(perWord[n].sections).length) return;
-        [w[1] + w[0] + w.slice(2), w.slice(1), w[0] + w.slice(2), w[0] + w[2] + w[1] + w.slice(3)]
-          .map(function (variant) { return shardKey(known, variant); })
-          .forEach(function (key) {
-            if (key && keys[n].indexOf(key) < 0) { keys[n].push(key); more.push(key); }
-          });
+        typoKeys(known, found.shards, w).forEach(function (key) {
+          if (keys[n].indexOf(key) < 0) { keys[n].push(key); more.push(key); }
+        });
       });
       return more.length ? Promise.all(more.map(shard)).then(score) : perWord;
     }).then(function (perWord) {
@@ -234,10 +288,18 @@ function search(query, current) {
       }).slice(0, MAX_PAGES);
       var spellings = [];
       perWord.forEach(function (r) { spellings.push.apply(spellings, r.spellings); });
-      return Promise.all(ranked.map(function (p) { return page(p); })).then(function (files) {
+      var result = function (files) {
         return {items: files.map(function (file, n) {
           return group(file, totals[ranked[n]], queryWords, perWord, ranked[n], spellings);
         })};
+      };
+      /* The first FIRST_PAGES pages are shown as soon as they come (one round
+         trip: a browser opens six connections to a host over HTTP/1.1), the
+         list is then completed */
+      return Promise.all(ranked.slice(0, FIRST_PAGES).map(page)).then(function (files) {
+        if (ranked.length <= FIRST_PAGES) return result(files);
+        if (current()) early(result(files));
+        return Promise.all(ranked.map(page)).then(result);
       });
     });
   });
@@ -274,22 +336,30 @@ function offlineResult() {
 self.addEventListener("message", function (event) {
   var message = event.data || {};
   if (message.type === SETUP) {
-    if (!manifest && indexUrl) {
-      manifest = fetchJson("manifest.json");
-      manifest.catch(function () { manifest = null; });
-    }
+    if (!manifest && indexUrl) startIndex();
     self.postMessage({type: READY});
   } else if (message.type === QUERY) {
     var id = ++latest;
     var current = function () { return id === latest; };
-    if (!manifest && indexUrl) {
-      manifest = fetchJson("manifest.json");
-      manifest.catch(function () { manifest = null; });
-    }
-    (manifest ? search(String(message.data || ""), current) : Promise.reject(new Error("no index")))
-      .catch(function (error) { return error instanceof Stale ? null : offlineResult(); })
-      .then(function (result) {
-        if (result && current()) self.postMessage({type: RESULT, data: result});
-      });
+    var query = String(message.data || "");
+    var post = function (result) {
+      if (result && current()) self.postMessage({type: RESULT, data: result});
+    };
+    var run = function () {
+      if (!manifest && indexUrl) startIndex();
+      return manifest ? search(query, current, post) : Promise.reject(new FileError("no index address"));
+    };
+    run()
+      .catch(function (error) {
+        if (!(error instanceof FileError)) throw error;
+        forgetIndex();  // once: the version read may have been replaced by a deployment
+        return run();
+      })
+      .catch(function (error) {
+        if (error instanceof Stale) return null;
+        if (error instanceof FileError) return {items: []};
+        return offlineResult();  // the network failed: offline
+      })
+      .then(post);
   }
 });
