@@ -1,24 +1,33 @@
-"""Today's search (Material's lunr index) against Pagefind, side by side in one run (issue 17).
+"""Search before and after issue 17, and Pagefind, side by side in one run.
+
+Three engines over the same pages, each site built once with ``mkdocs build``:
+
+- **lunr** (before): Material's own search, as the site had it until commit
+  BEFORE (its code exported with ``git archive``, built over today's docs);
+- **kb** (now): our index in small files (kbsite/search_shards.py) searched
+  by workers/kb-search.js in Material's dialog;
+- **Pagefind**: its bundle built from the finished site (``python -m
+  pagefind``, PyPI ``pagefind[bin]``, into bench/.venv-pagefind).
 
 On the real site and on a copy of it with its pages repeated to about N per
-language (real text: the docs tree copied into subfolders), each built once
-with ``mkdocs build``:
+language (real text: the docs tree copied into subfolders):
 
-1. Index: lunr's ``search/search_index.json`` per language, and Pagefind's
-   bundle built from the finished site (``python -m pagefind``, PyPI
-   ``pagefind[bin]``, into bench/.venv-pagefind), bytes raw and gzipped,
-   and Pagefind's indexing time.
+1. Index: bytes raw and gzipped per language (lunr's ``search_index.json``,
+   all of ``search/kb/``, Pagefind's bundle for both languages), and the time
+   to index (kb: ``search_shards.write_site`` over the built site, again;
+   Pagefind: its command).
 2. A first query in Chromium over a slow 4G link made by the bench's own
    server (Lighthouse's mobile figures: 1.6 Mbit/s down, 150 ms round trip,
    per response) with the page's main thread slowed 4x (DevTools; it does
-   not reach web workers, where both engines search): from the first
-   keystroke in the search box to the results of the whole query on screen,
-   the time and the bytes the server sent (gzip, headers included). lunr: the real
-   UI of the home page (its index is requested when search opens). Pagefind:
-   a probe page of the same site that imports ``pagefind/pagefind.js`` and
-   renders the first results (the engine's own cost, without Material's UI).
+   not reach web workers, where every engine searches): from the click in
+   the search box (which starts the download) through typing the query to its
+   results on screen, the time and the bytes the server sent (gzip, headers
+   included). lunr and kb: the real UI of the home page. Pagefind: a probe
+   page of the same site that imports ``pagefind/pagefind.js`` and renders
+   the first results (the engine's own cost, without Material's UI).
 3. Relevance: tests/search_queries.yml, the page in the first three
-   distinct results; lunr through the real UI, Pagefind through its API.
+   distinct results; lunr and kb through the real UI, Pagefind through its
+   API.
 
 Pagefind indexes only each page's ``<article>`` (``data-pagefind-body``
 added to the copy of the built site, as a build step would), in the
@@ -54,6 +63,7 @@ from search_relevance import CHROMIUM, QUERIES, READY, SEARCH_INPUT, pages_found
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 PAGEFIND_VENV = BENCH / ".venv-pagefind"
+BEFORE = "c823cfc"  # the last commit whose search was Material's lunr (issue 17)
 # Lighthouse's "mobile slow 4G" (simulated throttling constants, applied here for real).
 DOWNLOAD = 1.6 * 1024 * 1024 / 8  # bytes per second
 LATENCY = 150  # ms
@@ -152,16 +162,25 @@ def repeated_docs(copies: int, out: Path) -> Path:
     return out
 
 
-def build(docs: Path, out: Path, site_url: str) -> Path:
+def code_before(out: Path) -> Path:
+    """The site's code at BEFORE (hooks, theme, config), without its docs."""
+    out.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", BEFORE, "hooks", "overrides", "mkdocs.yml",
+                              "includes", "schema"], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
+    return out
+
+
+def build(docs: Path, out: Path, site_url: str, root: Path = ROOT) -> Path:
     config = out.parent / "mkdocs.yml"
     out.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nsite_dir: {out}\n"
-                      f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n"
+    config.write_text(f"INHERIT: {root / 'mkdocs.yml'}\ndocs_dir: {docs}\nsite_dir: {out}\n"
+                      f"theme:\n  name: material\n  custom_dir: {root / 'overrides'}\n"
                       "extra:\n  kb_nav_order: []\n  kb_redirects: []\n", encoding="utf-8")
     # Only the hooks that shape pages and the search index: not the link or output checks.
-    hooks = [h for h in re.findall(r"^  - (hooks/\S+\.py)", (ROOT / "mkdocs.yml").read_text(), re.M)
+    hooks = [h for h in re.findall(r"^  - (hooks/\S+\.py)", (root / "mkdocs.yml").read_text(), re.M)
              if not h.endswith(("linkcheck.py", "site_safety.py"))]
-    config.write_text(config.read_text() + "hooks:\n" + "".join(f"  - {ROOT / h}\n" for h in hooks))
+    config.write_text(config.read_text() + "hooks:\n" + "".join(f"  - {root / h}\n" for h in hooks))
     env = {**os.environ, "KB_SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], check=True, env=env,
                    cwd=out.parent)
@@ -210,9 +229,30 @@ def throttled_page(browser):
     return context, page
 
 
-def first_query(browser, url: str, query: str, engine: str) -> tuple[float, int, int]:
-    """Seconds from the first keystroke to the results of the whole query on
-    screen, and the bytes and requests the server sent meanwhile."""
+LAST_CHANGE = """() => {
+  window.__kbStart = window.__kbLast = performance.now()
+  window.__kbFirst = 0
+  new MutationObserver(() => {
+    window.__kbLast = performance.now()
+    if (!window.__kbFirst && document.querySelector(".md-search-result__item")) window.__kbFirst = window.__kbLast
+  }).observe(document.querySelector(".md-search-result"), {childList: true, subtree: true, characterData: true})
+}"""
+
+
+def kind(path: str) -> str:
+    """What a response was, for the report: "kb shard", "kb page" or the file's name."""
+    path = path.split("?")[0]
+    if re.search(r"/search/kb/(\w+/)?s/", path):
+        return "kb shard"
+    if re.search(r"/search/kb/(\w+/)?p/", path):
+        return "kb page"
+    return re.sub(r"[0-9a-f]{6,}", "*", path.rsplit("/", 1)[-1])
+
+
+def first_query(browser, url: str, query: str, engine: str) -> tuple[float, float, int, int, list[str]]:
+    """Seconds from the click in the search box to the first results on screen
+    and to the list's last change (the whole query's complete list), and the
+    bytes, responses and kinds of file the server sent meanwhile."""
     context, page = throttled_page(browser)
     wire = GzipHandler.wire
     try:
@@ -223,19 +263,25 @@ def first_query(browser, url: str, query: str, engine: str) -> tuple[float, int,
         page.wait_for_timeout(1000)
         wire.update(counting=True, bytes=0, requests=0, files=[])
         start = time.perf_counter()
-        if engine == "lunr":
+        if engine in ("lunr", "kb"):
+            # The results of the whole query: the list's last change, in the page's
+            # clock, once it has not changed for 2 s (as-you-type shows earlier ones).
+            page.evaluate(LAST_CHANGE)
             page.click(SEARCH_INPUT)
             page.keyboard.type(query)
             page.wait_for_function(READY, timeout=120_000)
             page.wait_for_selector(".md-search-result__item", timeout=120_000)
+            page.wait_for_function("() => performance.now() - window.__kbLast > 2000", timeout=120_000)
+            first, seconds = page.evaluate(
+                "() => [(window.__kbFirst - window.__kbStart) / 1000, (window.__kbLast - window.__kbStart) / 1000]")
         else:
             page.click("#q")
             page.keyboard.type(query)
             page.wait_for_selector(f'#out[data-query="{query}"] li', timeout=120_000)
-        seconds = time.perf_counter() - start
+            first = seconds = time.perf_counter() - start
         page.wait_for_timeout(500)  # late requests of the same query
-        kinds = sorted({re.sub(r"[0-9a-f]{6,}", "*", path.rsplit("/", 1)[-1]) for path in wire["files"]})
-        return seconds, wire["bytes"], wire["requests"], kinds
+        kinds = sorted({kind(path) for path in wire["files"]})
+        return first, seconds, wire["bytes"], wire["requests"], kinds
     finally:
         wire.update(counting=False, throttle=False)
         context.close()
@@ -261,7 +307,7 @@ def relevance(browser, base: str, queries: dict, engine: str) -> dict[str, tuple
             page.goto(f"{base}{'' if language == 'fr' else language + '/'}kb-pagefind-probe.html")
             page.wait_for_function("() => window.kbReady === true", timeout=60_000)
         for item in items:
-            if engine == "lunr":
+            if engine in ("lunr", "kb"):
                 page.goto(base if language == "fr" else f"{base}{language}/")
                 found = pages_found(page, base, item["query"], timeout=20_000)
             else:
@@ -277,13 +323,28 @@ def relevance(browser, base: str, queries: dict, engine: str) -> dict[str, tuple
     return scores
 
 
+def kb_index(site: Path) -> tuple[dict, float]:
+    """Bytes of each language's search/kb/ folder, and the time to write both again."""
+    sys.path.insert(0, str(ROOT / "hooks"))
+    from kbsite import search_shards
+
+    files = {lang: sorted(p for p in (site / prefix / "search" / "kb").rglob("*") if p.is_file())
+             for lang, prefix in (("fr", ""), ("en", "en/"))}
+    found = {lang: (*sizes(paths), len(paths)) for lang, paths in files.items()}
+    start = time.perf_counter()
+    search_shards.write_site(site, [("fr", ""), ("en", "en/")])
+    return found, time.perf_counter() - start
+
+
 def measure(label: str, docs: Path, work: Path, port: int, browser, queries: dict, query: str) -> dict:
-    base = f"http://127.0.0.1:{port}/"
+    base, before_base = f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{port + 10}/"
     site = build(docs, work / "site", base)
+    before = build(docs, work / "before" / "site", before_base, root=code_before(work / "before-code"))
     pages = {lang: len([p for p in (site if lang == "fr" else site / lang).rglob("index.html")
                         if not p.relative_to(site).as_posix().startswith(("embed/", "en/") if lang == "fr" else "en/embed")])
              for lang in ("fr", "en")}
-    lunr = {lang: sizes([site / ("" if lang == "fr" else "en") / "search" / "search_index.json"]) for lang in ("fr", "en")}
+    lunr = {lang: sizes([before / ("" if lang == "fr" else "en") / "search" / "search_index.json"]) for lang in ("fr", "en")}
+    kb, kb_seconds = kb_index(site)
     marked = mark_articles(site)
     start = time.perf_counter()
     subprocess.run([*pagefind_command(), "--site", str(site), "--output-subdir", "pagefind", "--quiet"], check=True)
@@ -292,19 +353,28 @@ def measure(label: str, docs: Path, work: Path, port: int, browser, queries: dic
     pagefind_total = sizes(bundle)
     for lang, prefix in (("fr", ""), ("en", "en/")):
         (site / prefix / "kb-pagefind-probe.html").write_text(PROBE.format(lang=lang, base=base), encoding="utf-8")
+    result = {"label": label, "pages": pages, "marked": marked, "lunr_index": lunr, "kb_index": kb,
+              "kb_seconds": round(kb_seconds, 2), "pagefind_seconds": round(pagefind_seconds, 2),
+              "pagefind_bundle": pagefind_total, "pagefind_files": len(bundle)}
     server = serve(site, port)
     try:
-        result = {"label": label, "pages": pages, "marked": marked, "lunr_index": lunr,
-                  "pagefind_seconds": round(pagefind_seconds, 2), "pagefind_bundle": pagefind_total,
-                  "pagefind_files": len(bundle)}
         for lang, prefix in (("fr", ""), ("en", "en/")):
             q = query if lang == "fr" else "overdose"
-            result[f"first_query_lunr_{lang}"] = first_query(browser, base + prefix, q, "lunr")
+            result[f"first_query_kb_{lang}"] = first_query(browser, base + prefix, q, "kb")
             result[f"first_query_pagefind_{lang}"] = first_query(browser, base + prefix + "kb-pagefind-probe.html", q,
                                                                   "pagefind")
         if queries:
-            result["relevance_lunr"] = relevance(browser, base, queries, "lunr")
+            result["relevance_kb"] = relevance(browser, base, queries, "kb")
             result["relevance_pagefind"] = relevance(browser, base, queries, "pagefind")
+    finally:
+        server.shutdown()
+    server = serve(before, port + 10)
+    try:
+        for lang, prefix in (("fr", ""), ("en", "en/")):
+            q = query if lang == "fr" else "overdose"
+            result[f"first_query_lunr_{lang}"] = first_query(browser, before_base + prefix, q, "lunr")
+        if queries:
+            result["relevance_lunr"] = relevance(browser, before_base, queries, "lunr")
     finally:
         server.shutdown()
     return result
@@ -316,15 +386,19 @@ def report(result: dict) -> None:
     for lang in ("fr", "en"):
         raw, zipped = result["lunr_index"][lang]
         print(f"lunr index {lang}: {raw / 1024:.1f} KB raw, {zipped / 1024:.1f} KB gzip")
+    for lang in ("fr", "en"):
+        raw, zipped, count = result["kb_index"][lang]
+        print(f"kb index {lang}: {count} files, {raw / 1024:.1f} KB raw, {zipped / 1024:.1f} KB gzip")
+    print(f"kb indexing (both languages): {result['kb_seconds']} s")
     raw, zipped = result["pagefind_bundle"]
     print(f"Pagefind bundle (both languages, {result['pagefind_files']} files): {raw / 1024:.1f} KB raw, "
           f"{zipped / 1024:.1f} KB gzip; indexing {result['pagefind_seconds']} s")
     for lang in ("fr", "en"):
-        for engine in ("lunr", "pagefind"):
-            seconds, transferred, requests, kinds = result[f"first_query_{engine}_{lang}"]
-            print(f"first query {lang} {engine:8}: {seconds:.2f} s to the results, "
+        for engine in ("lunr", "kb", "pagefind"):
+            first, seconds, transferred, requests, kinds = result[f"first_query_{engine}_{lang}"]
+            print(f"first query {lang} {engine:8}: {first:.2f} s to the first results, {seconds:.2f} s to the last, "
                   f"{transferred / 1024:.1f} KB sent in {requests} responses ({', '.join(kinds)})")
-    for engine in ("lunr", "pagefind"):
+    for engine in ("lunr", "kb", "pagefind"):
         for lang, (hits, total, missed) in (result.get(f"relevance_{engine}") or {}).items():
             print(f"relevance {engine:8} {lang}: {hits}/{total} in the first three; missed: {', '.join(missed) or '-'}")
 
