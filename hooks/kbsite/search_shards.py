@@ -240,8 +240,7 @@ def index_language(pages: list[Page], language: str) -> dict[str, str]:
         forms = [word for word, _ in spellings[stem].most_common(MAX_SPELLINGS)]
         entries[stem] = [forms, flat]
 
-    names = sorted({(name, stem) for stem, (_, _) in entries.items()
-                    for name in [stem, *(fold(word) for word in spellings[stem])] if len(name) >= 2})
+    names = sorted({(name, stem) for stem in entries for name in _names(stem, spellings[stem]) if len(name) >= 2})
     files = {f"s/{key}.json": _json(shard) for key, shard in _shards(names, entries).items()}
     for number, page in enumerate(pages):
         sections = [[s.anchor, s.heading, _excerpt(s.text)] for s in page.sections]
@@ -252,6 +251,21 @@ def index_language(pages: list[Page], language: str) -> dict[str, str]:
     files[MANIFEST] = _json({"version": version, "language": language, "pages": len(pages),
                              "sections": total_sections, "stop": sorted(stems.stop), "shards": shards})
     return files
+
+
+def _names(stem: str, spellings) -> list[str]:
+    """What a stem is filed under: itself, each spelling folded, and each
+    spelling of five letters or more without its first or its second letter,
+    so that a typo there is still in a shard the worker reads: "entinelle"
+    and "sntinelle" in their own shards, "aentinelle" and "sqntinelle" in the
+    shards of their own first or second letter dropped (workers/kb-search.js)."""
+    found = [stem]
+    for spelling in spellings:
+        word = fold(spelling)
+        found.append(word)
+        if len(word) >= 5:
+            found += [word[1:], word[0] + word[2:]]
+    return found
 
 
 def _shards(names: list[tuple[str, str]], entries: dict[str, list], depth: int = 2) -> dict[str, dict]:

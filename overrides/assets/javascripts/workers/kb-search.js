@@ -19,10 +19,11 @@
  *   a word it begins, for the word being typed (0.7),
  *   a word one edit away, on words of five letters or more (0.6): a letter
  *   changed, added, left out, or two swapped. The shard is named by the
- *   word's first letters; when nothing matches there, the worker also looks
- *   in the shards of the word with its first two letters swapped, or its
- *   first or second letter dropped (a letter changed or left out among the
- *   first two is not found: that would mean fetching every shard).
+ *   word's first letters, so the index also files each word under itself
+ *   without its first or second letter (search_shards._names); when nothing
+ *   matches in the word's own shard, the worker also looks in the shards of
+ *   the word with its first two letters swapped or one of them dropped, and
+ *   in the longest shards one edit away from its start (typoKeys).
  * A section's score for a word is its weight (title and headings weigh most,
  * see search_shards._weight) x the word's rarity x the match; a page's score
  * is the sum, over the query's words, of its best section and a quarter of
