@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -259,30 +260,34 @@ def test_drift_ignores_front_matter_but_not_text():
     assert translations.fingerprint(text) != translations.fingerprint(text.replace("Texte à jour.", "Texte modifié."))
 
 
-def run_tool(*args, cwd=ROOT, env=None):
-    return subprocess.run([sys.executable, str(ROOT / "tools" / "content.py"), *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})})
+def run_tool_over(docs: Path, *args, env=None):
+    """tools/content.py with its docs/ folder replaced by ``docs`` (a copy in
+    tmp_path: no test touches the working tree)."""
+    code = ("import sys, pathlib; sys.argv[0] = 'content.py'; sys.path.insert(0, 'tools'); import content;"
+            f"content.DOCS = pathlib.Path({str(docs)!r}); content.ROOT = content.DOCS.parent;"
+            f"sys.exit(content.main({list(args)!r}))")
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
 
 
-def test_scaffold_creates_a_valid_page_pair_and_refuses_to_overwrite():
-    created = [ROOT / "docs" / "guides" / "essai-gabarit.md", ROOT / "docs" / "guides" / "essai-gabarit.en.md"]
-    try:
-        result = run_tool("new", "guide", "essai-gabarit", "--title", "Essai", "--title-en", "Trial", env=TODAY)
-        assert result.returncode == 0, result.stderr
-        schema = frontmatter.load_schema()
-        for path in created:
-            assert frontmatter.check_page(path.name, path.read_text(encoding="utf-8"), schema) == []
-        english = frontmatter.read(created[1].read_text(encoding="utf-8"))
-        assert english["title"] == "Trial" and english["last_reviewed"] == "2026-11-25"
-        assert english["translated_from"] == translations.fingerprint(created[0].read_text(encoding="utf-8"))
-        again = run_tool("new", "guide", "essai-gabarit")
-        assert again.returncode == 1 and "already exists" in again.stderr
-        report = run_tool("report", env=TODAY)
-        assert "Pages with placeholder text: 2" in report.stdout and report.returncode == 1
-        assert run_tool("new", "guide", "Pas Bon").returncode == 2
-    finally:
-        for path in created:
-            path.unlink(missing_ok=True)
+def test_scaffold_creates_a_valid_page_pair_and_refuses_to_overwrite(tmp_path):
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    created = [docs / "guides" / "essai-gabarit.md", docs / "guides" / "essai-gabarit.en.md"]
+    result = run_tool_over(docs, "new", "guide", "essai-gabarit", "--title", "Essai", "--title-en", "Trial", env=TODAY)
+    assert result.returncode == 0, result.stderr
+    schema = frontmatter.load_schema()
+    for path in created:
+        assert frontmatter.check_page(path.name, path.read_text(encoding="utf-8"), schema) == []
+    english = frontmatter.read(created[1].read_text(encoding="utf-8"))
+    assert english["title"] == "Trial" and english["last_reviewed"] == "2026-11-25"
+    assert english["translated_from"] == translations.fingerprint(created[0].read_text(encoding="utf-8"))
+    again = run_tool_over(docs, "new", "guide", "essai-gabarit")
+    assert again.returncode == 1 and "already exists" in again.stderr
+    report = run_tool_over(docs, "report", env=TODAY)
+    assert "Pages with placeholder text: 2" in report.stdout and report.returncode == 1
+    assert run_tool_over(docs, "new", "guide", "Pas Bon").returncode == 2
+    assert not (ROOT / "docs" / "guides" / "essai-gabarit.md").exists()
 
 
 def check_fixture_for_github(name: str | os.PathLike) -> subprocess.CompletedProcess:
