@@ -44,6 +44,38 @@ def indexed_pages(site_dir: Path, prefix: str = "") -> list[dict]:
     return [json.loads((pages / f"{n}.json").read_text(encoding="utf-8")) for n in range(manifest["pages"])]
 
 
+SEARCH_INPUT = "input[data-md-component=search-query]"
+# Material's result meta line once the worker is ready ("Taper"/"Type"/"Initializing" before)
+SEARCH_READY = (
+    "() => { const meta = document.querySelector('.md-search-result__meta');"
+    " return meta && !/^(Taper|Type|Initiali)/.test(meta.textContent.trim()) }"
+)
+
+
+def search_results(page) -> list[str]:
+    """The result links on screen."""
+    return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+
+
+def search(page, query: str) -> list[str]:
+    """The result links for ``query`` typed into the search box (emptied
+    first), once the list has stopped changing: the worker answers each
+    keystroke and drops the stale ones (bench/search_relevance.py's
+    ``pages_found`` does the same in the bench, which does not import tests/)."""
+    page.click(SEARCH_INPUT)
+    page.fill(SEARCH_INPUT, "")
+    page.keyboard.type(query)
+    page.wait_for_function(SEARCH_READY, timeout=15_000)
+    links = None
+    for _ in range(60):
+        page.wait_for_timeout(250)
+        now = search_results(page)
+        if now == links:
+            return now
+        links = now
+    return links
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

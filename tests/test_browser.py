@@ -6,13 +6,7 @@ import re
 
 import pytest
 
-from conftest import is_redirect_page
-
-SEARCH_INPUT = "input[data-md-component=search-query]"
-SEARCH_READY = (
-    "() => { const meta = document.querySelector('.md-search-result__meta');"
-    " return meta && !/^(Taper|Type|Initiali)/.test(meta.textContent.trim()) }"
-)
+from conftest import SEARCH_INPUT, SEARCH_READY, is_redirect_page, search, search_results
 
 
 def mark_document(page):
@@ -31,22 +25,6 @@ def click_content_link(page, text: str):
 def switch_language(page, code: str):
     page.hover(".md-header .md-select")
     page.click(f".md-select__link[hreflang={code}]")
-
-
-def search(page, query: str) -> list[str]:
-    """The result links for ``query`` typed into the search box: once the
-    list has stopped changing (the worker answers each keystroke)."""
-    page.click(SEARCH_INPUT)
-    page.keyboard.type(query)
-    page.wait_for_function(SEARCH_READY, timeout=10_000)
-    links = None
-    for _ in range(40):
-        page.wait_for_timeout(250)
-        now = search_results(page)
-        if now == links:
-            break
-        links = now
-    return links
 
 
 def test_switcher_lands_on_the_counterpart_after_instant_navigations(serve_fixture, recorded_page):
@@ -115,10 +93,6 @@ def test_search_matches_without_accents_and_with_french_stemming(serve_fixture, 
     assert search(page, query) and all(
         url.startswith(site.base_url + "traitements/") for url in search_results(page)
     ), query
-
-
-def search_results(page) -> list[str]:
-    return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
 
 
 def test_search_stays_in_the_readers_language(real_site, recorded_page):

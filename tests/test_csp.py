@@ -14,12 +14,10 @@ import sys
 
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, is_redirect_page, record_csp_violations
+from conftest import ROOT, SEARCH_INPUT, is_redirect_page, record_csp_violations
 
 sys.path.insert(0, str(ROOT / "hooks"))
 from kbsite import csp  # noqa: E402
-
-SEARCH_INPUT = "input[data-md-component=search-query]"
 
 
 def html_files(site):

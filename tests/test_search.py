@@ -16,39 +16,18 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
 
-from conftest import ROOT, indexed_pages
+from conftest import ROOT, indexed_pages, search
 from test_frontline import AXE, WCAG_TAGS
 
 sys.path.insert(0, str(ROOT / "hooks"))
 from kbsite import search_shards  # noqa: E402  (hooks/kbsite/search_shards.py)
 
-SEARCH_INPUT = "input[data-md-component=search-query]"
-READY = ("() => { const meta = document.querySelector('.md-search-result__meta');"
-         " return meta && !/^(Taper|Type|Initiali)/.test(meta.textContent.trim()) }")
 QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yml").read_text(encoding="utf-8"))
-
-
-def results(page, query: str) -> list[str]:
-    """The result links once the list has stopped changing (the worker
-    answers each keystroke; a stale answer is dropped)."""
-    page.click(SEARCH_INPUT)
-    page.fill(SEARCH_INPUT, "")
-    page.keyboard.type(query)
-    page.wait_for_function(READY, timeout=15_000)
-    links = None
-    for _ in range(60):
-        page.wait_for_timeout(200)
-        now = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
-        if now == links:
-            return now
-        links = now
-    return links or []
 
 
 def distinct_pages(links: list[str], base: str) -> list[str]:
@@ -69,7 +48,7 @@ def test_every_query_of_the_relevance_set_finds_its_page_in_the_first_three(real
     page.goto(base if language == "fr" else base + "en/", wait_until="networkidle")
     missed = []
     for item in items:
-        found = distinct_pages(results(page, item["query"]), base)
+        found = distinct_pages(search(page, item["query"]), base)
         if item["page"] not in found[:3]:
             missed.append((item["query"], item["page"], found[:3]))
     assert missed == []
@@ -84,7 +63,7 @@ def test_text_that_reads_like_markup_is_shown_as_text(serve_fixture, recorded_pa
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     for prefix, word in (("", "sentinelle"), ("en/", "sentinel")):
         page.goto(site.base_url + prefix, wait_until="networkidle")
-        links = results(page, word)
+        links = search(page, word)
         assert links, word
         output = page.locator(".md-search-result")
         assert output.locator("img, svg, script, b").count() == 0
@@ -106,7 +85,7 @@ def test_one_edit_in_a_word_of_five_letters_or_more_still_finds_it(serve_fixture
     site = serve_fixture("search")
     page = recorded_page.page
     page.goto(site.base_url, wait_until="networkidle")
-    assert site.base_url + "piege/" in [link.split("?")[0].split("#")[0] for link in results(page, query)], query
+    assert site.base_url + "piege/" in [link.split("?")[0].split("#")[0] for link in search(page, query)], query
 
 
 @pytest.mark.parametrize("prefix, query", [("", "surdose"), ("en/", "overdose"), ("", "naloxone")])
@@ -115,7 +94,7 @@ def test_axe_finds_no_wcag_violation_with_results_on_screen(real_site, browser, 
     try:
         page = context.new_page()
         page.goto(real_site.base_url + prefix, wait_until="networkidle")
-        assert results(page, query)
+        assert search(page, query)
         page.evaluate(AXE.read_text(encoding="utf-8"))
         found = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
         assert [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in found["violations"]] == []
@@ -127,12 +106,12 @@ def test_a_result_links_to_its_heading_and_the_page_highlights_the_accented_word
     site = serve_fixture("search")
     page = recorded_page.page
     page.goto(site.base_url, wait_until="networkidle")
-    links = results(page, "sentinelle")
+    links = search(page, "sentinelle")
     assert any(link.split("?")[0].endswith("piege/") for link in links)
     assert any(urlsplit(link).fragment == "section-piege" for link in links), links
 
     page.goto(site.base_url, wait_until="networkidle")
-    links = results(page, "methadone")  # written « méthadone » on the page
+    links = search(page, "methadone")  # written « méthadone » on the page
     target = next(link for link in links if "traitements/" in link)
     assert "méthadone" in parse_qs(urlsplit(target).query)["h"][0].split()
     page.locator(".md-search-result__item > a").first.click()
@@ -150,7 +129,7 @@ def test_offline_search_says_it_needs_a_connection_and_offers_the_kept_pages(rea
         page.wait_for_selector("html[data-kb-kept]", timeout=15_000)  # the offline copies are made
         page.reload(wait_until="networkidle")  # now under the service worker
         context.set_offline(True)
-        links = results(page, "naloxone")
+        links = search(page, "naloxone")
         assert "Offline: search needs a connection" in page.locator(".md-search-result").inner_text()
         assert real_site.base_url + "en/surdose/" in [link.split("?")[0] for link in links]
         page.locator(".md-search-result__item > a[href*='en/surdose/']").click()
