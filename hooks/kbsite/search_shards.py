@@ -108,6 +108,7 @@ class Page:
     title: str
     sections: list[Section]
     abbreviations: dict[str, str]  # "TAO" -> "traitement par agonistes opioïdes"
+    language: str | None = None  # <html lang>'s primary subtag: "fr"
 
 
 def read_page(html: str, url: str) -> Page | None:
@@ -146,7 +147,10 @@ def read_page(html: str, url: str) -> Page | None:
         node = tree.css_first("title")
         title = node.text().split(" - ")[0].strip() if node is not None else url
         sections[0].heading = title
-    return Page(url, title, [s for s in sections if s.heading or s.text], abbreviations)
+    root = tree.css_first("html")
+    lang = (root.attributes.get("lang") or "") if root is not None else ""
+    return Page(url, title, [s for s in sections if s.heading or s.text], abbreviations,
+                lang.split("-")[0].lower() or None)
 
 
 class Stems:
@@ -241,7 +245,7 @@ def index_language(pages: list[Page], language: str) -> dict[str, str]:
         entries[stem] = [forms, flat]
 
     names = sorted({(name, stem) for stem in entries for name in _names(stem, spellings[stem]) if len(name) >= 2})
-    files = {f"s/{key}.json": _json(shard) for key, shard in _shards(names, entries).items()}
+    files = {f"s/{key}.json": text for key, text in _shards(names, entries).items()}
     for number, page in enumerate(pages):
         sections = [[s.anchor, s.heading, _excerpt(s.text)] for s in page.sections]
         files[f"p/{number}.json"] = _json({"u": page.url, "t": page.title, "s": sections})
@@ -268,25 +272,26 @@ def _names(stem: str, spellings) -> list[str]:
     return found
 
 
-def _shards(names: list[tuple[str, str]], entries: dict[str, list], depth: int = 2) -> dict[str, dict]:
+def _shards(names: list[tuple[str, str]], entries: dict[str, list], depth: int = 2) -> dict[str, str]:
     """Stems filed under the first ``depth`` letters of each of their names
     (the stem and every spelling, folded: "dying" files the stem "die" under
     "dy" too), so that the worker finds a word in the shard of the longest
     key the word begins with. A shard bigger than SHARD_LIMIT is cut again by
-    one more letter; the names no longer than ``depth`` stay in it."""
+    one more letter; the names no longer than ``depth`` stay in it.
+    Returns each shard's JSON text (measured once, written as measured)."""
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for name, stem in names:
         groups[name[:depth]].append((name, stem))
     shards = {}
     for prefix, members in groups.items():
-        shard = {stem: entries[stem] for _, stem in members}
-        if depth < MAX_KEY and len(_json(shard)) > SHARD_LIMIT:
+        text = _json({stem: entries[stem] for _, stem in members})
+        if depth < MAX_KEY and len(text) > SHARD_LIMIT:
             short = {stem: entries[stem] for name, stem in members if len(name) <= depth}
             if short:
-                shards[prefix] = short
+                shards[prefix] = _json(short)
             shards.update(_shards([m for m in members if len(m[0]) > depth], entries, depth + 1))
         else:
-            shards[prefix] = shard
+            shards[prefix] = text
     return shards
 
 
@@ -330,7 +335,7 @@ def write_site(site_dir: Path, languages: list[tuple[str, str]]) -> dict[str, in
                             path.relative_to(site_dir).as_posix(), path.stat().st_size, MAX_FILE)
                 continue
             page = read_page(path.read_text(encoding="utf-8", errors="replace"), url)
-            if page is not None and _language_of(path) in (code, None):
+            if page is not None and page.language in (code, None):
                 pages.append(page)
         target = site_dir / prefix / INDEX_DIR
         if target.exists():
@@ -341,9 +346,3 @@ def write_site(site_dir: Path, languages: list[tuple[str, str]]) -> dict[str, in
         counts[code] = len(pages)
     return counts
 
-
-def _language_of(path: Path) -> str | None:
-    with open(path, encoding="utf-8", errors="replace") as file:
-        head = file.read(2048)
-    found = re.search(r"<html[^>]*\blang=\"?([A-Za-z-]+)", head)
-    return found.group(1).split("-")[0].lower() if found else None
