@@ -53,15 +53,15 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
 
 from lighthouse import send_gzipped  # bench/lighthouse.py: the same gzip responses
-from search_relevance import CHROMIUM, QUERIES, READY, SEARCH_INPUT, pages_found  # the real UI, as there
+from search_relevance import CHROMIUM, QUERIES, READY, SEARCH_INPUT, distinct_pages, pages_found  # the real UI, as there
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT / "hooks"))  # kbsite.search_shards, timed in kb_index
 PAGEFIND_VENV = BENCH / ".venv-pagefind"
 BEFORE = "c823cfc"  # the last commit whose search was Material's lunr (issue 17)
 # Lighthouse's "mobile slow 4G" (simulated throttling constants, applied here for real).
@@ -287,15 +287,6 @@ def first_query(browser, url: str, query: str, engine: str) -> tuple[float, floa
         context.close()
 
 
-def distinct_pages(urls: list[str], base: str) -> list[str]:
-    found = []
-    for url in urls:
-        path = urlsplit(url).path[len(urlsplit(base).path):]
-        path = path[: -len("index.html")] if path.endswith("index.html") else path
-        if path not in found:
-            found.append(path)
-    return found
-
 
 def relevance(browser, base: str, queries: dict, engine: str) -> dict[str, tuple[int, int, list[str]]]:
     scores = {}
@@ -325,7 +316,6 @@ def relevance(browser, base: str, queries: dict, engine: str) -> dict[str, tuple
 
 def kb_index(site: Path) -> tuple[dict, float]:
     """Bytes of each language's search/kb/ folder, and the time to write both again."""
-    sys.path.insert(0, str(ROOT / "hooks"))
     from kbsite import search_shards
 
     files = {lang: sorted(p for p in (site / prefix / "search" / "kb").rglob("*") if p.is_file())

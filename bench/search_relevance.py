@@ -65,9 +65,16 @@ def pages_found(page, base: str, query: str, timeout: float = 10_000) -> list[st
         if now == links:
             break
         links = now
+    return distinct_pages(links, base)
+
+
+def distinct_pages(urls: list[str], base: str) -> list[str]:
+    """The distinct pages of a list of result links, in order, as site paths
+    (".../x/index.html" as ".../x/", as Pagefind gives it)."""
     found = []
-    for link in links:
-        path = urlsplit(link).path[len(urlsplit(base).path):]
+    for url in urls:
+        path = urlsplit(url).path[len(urlsplit(base).path):]
+        path = path[: -len("index.html")] if path.endswith("index.html") else path
         if path not in found:
             found.append(path)
     return found
