@@ -9,19 +9,17 @@ HTML5 parser, must show it as text — once escaped, never run, never twice.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+import csp as csp_hook
+import theme_escaping
 from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "hooks"))
-import csp as csp_hook  # noqa: E402  (hooks/csp.py)
-import theme_escaping  # noqa: E402
-from kbsite.content import PageInfo, Source  # noqa: E402
+from kbsite import ui_text
+from kbsite.content import PageInfo, Source
 
 MARKUP = "<img src=x onerror=alert(1)>\"'&lt;b&gt;"
 URL = 'https://example.org/"><script>alert(1)</script>'
@@ -36,6 +34,7 @@ def env():
     environment = config.theme.get_env()
     theme_escaping.on_env(environment, config=config, files=None)
     csp_hook.on_env(environment, config=config, files=None)
+    environment.globals["kb_t"] = ui_text.text
     return environment, config
 
 

@@ -13,23 +13,46 @@ import json
 import sys
 from pathlib import Path
 
+from kbsite import content, frontmatter, translations, ui_text
+from kbsite.languages import split_suffix, suffixed
+
 ROOT = Path(__file__).resolve().parent.parent
 REPOSITORY = ROOT  # mkdocs.yml and includes/ (ROOT only names files in messages)
-sys.path.insert(0, str(ROOT / "hooks"))
-
-from kbsite import content, frontmatter, translations  # noqa: E402
 
 DOCS = ROOT / "docs"
 FOLDERS = {"guide": "guides", "toolkit": "outils", "story": "histoires", "practice": "pratiques",
            "event": "evenements", "reference": "references"}
-PLACEHOLDER = {"fr": "À compléter", "en": "To be completed"}
+
+
+def site_config() -> dict:
+    """mkdocs.yml as data (its !ENV and python tags left out: not needed here)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    return yaml.load((REPOSITORY / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader) or {}
+
+
+def languages() -> list[str]:
+    """The site's languages (mkdocs.yml, i18n plugin), the default first."""
+    for plugin in site_config().get("plugins") or []:
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            found = [lang for lang in plugin["i18n"].get("languages") or [] if lang.get("build", True)]
+            return [lang["locale"] for lang in sorted(found, key=lambda lang: not lang.get("default"))]
+    return ui_text.languages()
+
+
+def placeholders() -> list[str]:
+    """The text a new page holds until an editor writes it, in every language."""
+    return [ui_text.text(code, "new_page_placeholder") for code in languages()]
 
 
 def page_text(language: str, page_type: str, title: str, reviewed: str, stamp: str | None = None) -> str:
-    placeholder = PLACEHOLDER[language]
-    description = (f"{placeholder} : une ou deux phrases qui disent ce que la page apprend au lecteur."
-                   if language == "fr" else
-                   f"{placeholder}: one or two sentences saying what the page teaches the reader.")
+    words = ui_text.strings(language)
+    placeholder = words["new_page_placeholder"]
+    description = words["new_page_description"].format(placeholder=placeholder)
     source = "" if page_type == "reference" else (
         f'\n  - title: "{placeholder}"\n    publisher: "{placeholder}"\n    date: n.d.\n')
     lines = [
@@ -45,40 +68,36 @@ def page_text(language: str, page_type: str, title: str, reviewed: str, stamp: s
     ]
     if stamp:
         lines.append(f'translated_from: "{stamp}"')
-    heading = "À propos de cette page" if language == "fr" else "About this page"
-    lines += ["---", "", f"# {title}", "", f"## {heading}", "", f"{placeholder}.", ""]
+    lines += ["---", "", f"# {title}", "", f"## {words['new_page_heading']}", "", f"{placeholder}.", ""]
     return "\n".join(lines)
 
 
 def new(args) -> int:
     folder = args.folder or FOLDERS[args.type]
-    french = DOCS / folder / f"{args.slug}.md"
-    english = DOCS / folder / f"{args.slug}.en.md"
-    for path in (french, english):
+    default, *others = languages()
+    paths = {code: DOCS / folder / suffixed(f"{args.slug}.md", None if code == default else code)
+             for code in (default, *others)}
+    for path in paths.values():
         if path.exists():
             print(f"{path.relative_to(ROOT)} already exists: nothing written", file=sys.stderr)
             return 1
-    french.parent.mkdir(parents=True, exist_ok=True)
+    paths[default].parent.mkdir(parents=True, exist_ok=True)
     title = args.title or args.slug.replace("-", " ").capitalize()
     reviewed = content.today().isoformat()
-    french.write_text(page_text("fr", args.type, title, reviewed), encoding="utf-8")
-    stamp = translations.fingerprint(french.read_text(encoding="utf-8"))
-    english.write_text(page_text("en", args.type, args.title_en or title, reviewed, stamp), encoding="utf-8")
-    print(f"created {french.relative_to(ROOT)} and {english.relative_to(ROOT)}")
-    print("Fill in every \"À compléter\" / \"To be completed\", then: python3 dev.py serve")
+    paths[default].write_text(page_text(default, args.type, title, reviewed), encoding="utf-8")
+    stamp = translations.fingerprint(paths[default].read_text(encoding="utf-8"))
+    for code in others:
+        translated_title = getattr(args, f"title_{code}", None) or title  # --title-en
+        paths[code].write_text(page_text(code, args.type, translated_title, reviewed, stamp), encoding="utf-8")
+    print("created " + " and ".join(str(path.relative_to(ROOT)) for path in paths.values()))
+    quoted = " / ".join(f'"{text}"' for text in placeholders())
+    print(f"Fill in every {quoted}, then: python3 dev.py serve")
     return 0
 
 
 def own_assets() -> frozenset[str]:
     """The site's own files under docs/: mkdocs.yml's extra_css."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV, python tags: not needed here
-    config = yaml.load((REPOSITORY / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader) or {}
-    return frozenset(config.get("extra_css") or [])
+    return frozenset(site_config().get("extra_css") or [])
 
 
 def check(args) -> int:
@@ -106,10 +125,10 @@ def check(args) -> int:
 def parity(args) -> int:
     if args.stamp:
         relative = Path(args.stamp).resolve().relative_to(DOCS).as_posix()
-        changed = translations.stamp(DOCS, relative)
+        changed = translations.stamp(DOCS, relative, languages())
         print(f"{'stamped' if changed else 'already up to date'}: docs/{relative}")
         return 0
-    text, clean = translations.report(DOCS)
+    text, clean = translations.report(DOCS, languages())
     print(text)
     return 0 if clean else 1
 
@@ -119,12 +138,13 @@ def report(args) -> int:
     print(f"Pages past their review date: {len(overdue)}")
     for path, due in overdue:
         print(f"  {path}: review due {due.isoformat()}")
+    markers = placeholders()
     unfinished = [p for p in sorted(DOCS.rglob("*.md"))
-                  if any(marker in p.read_text(encoding="utf-8") for marker in PLACEHOLDER.values())]
+                  if any(marker in p.read_text(encoding="utf-8") for marker in markers)]
     print(f"Pages with placeholder text: {len(unfinished)}")
     for path in unfinished:
         print(f"  {path.relative_to(ROOT).as_posix()}")
-    text, clean = translations.report(DOCS)
+    text, clean = translations.report(DOCS, languages())
     print(text)
     return 0 if clean and not overdue and not unfinished else 1
 
@@ -135,11 +155,12 @@ def readability(args) -> int:
 
     scores = []
     patterns = [pattern.removeprefix("docs/") for pattern in args.pages]  # as a shell completes them
+    default, *others = languages()
     for path in sorted(DOCS.rglob("*.md")):
         relative = path.relative_to(DOCS).as_posix()
         if patterns and not any(Path(relative).match(pattern) for pattern in patterns):
             continue
-        language = "en" if translations.is_english(relative) else "fr"
+        language = split_suffix(relative, others)[1] or default
         scores.append(measure.score(relative, path.read_text(encoding="utf-8"), language))
     if args.targeted:
         scores = [item for item in scores if item.targeted]
@@ -159,6 +180,8 @@ def readability(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Editor commands over docs/.")
+    parser.add_argument("--docs", type=Path, help="the Markdown folder to work on (default: this repository's "
+                        "docs/; files are then named relative to its parent folder)")
     commands = parser.add_subparsers(dest="command", required=True)
     command = commands.add_parser("new", help="create a French/English page pair with valid front matter")
     command.add_argument("type", choices=sorted(FOLDERS))
@@ -182,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
     command.add_argument("--long", action="store_true", help="list every sentence over 30 words")
     command.set_defaults(run=readability)
     args = parser.parse_args(argv)
+    if args.docs is not None:
+        global DOCS, ROOT
+        DOCS = args.docs.resolve()
+        ROOT = DOCS.parent
     return args.run(args)
 
 

@@ -17,13 +17,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import ui_text
+
 DEFINITION = re.compile(r"^\*\[(?P<abbr>[^\]]+)\]:\s*(?P<text>.*?)\s*$")
 COMMENT = re.compile(r"^\s*<!--(?:(?!-->).)*-->\s*$")
 # The definition becomes a title attribute and a glossary cell: plain text,
 # as in the front matter's plain-text fields.
 MARKUP = re.compile(r"[<>\x00-\x1f\x7f]|&[#A-Za-z]")
 MARKER = re.compile(r"^<!--\s*kb:glossary\s*-->\s*$", re.M)
-HEADERS = {"fr": ("Abréviation", "Signification"), "en": ("Abbreviation", "Meaning")}
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,8 @@ def load(directory: Path, languages: list[str]) -> tuple[dict[str, list[Abbrevia
 
 
 def glossary(entries: list[Abbreviation], language: str) -> str:
-    """The glossary as a Markdown table, in alphabetical order."""
-    left, right = HEADERS.get(language, HEADERS["en"])
+    """The glossary as a Markdown table, in alphabetical order (its headers: schema/ui.yml)."""
+    left, right = ui_text.text(language, "glossary_abbreviation"), ui_text.text(language, "glossary_meaning")
     rows = [f"| {left} | {right} |", "|---|---|"]
     for entry in sorted(entries, key=lambda e: e.abbr.casefold()):
         rows.append(f"| **{entry.abbr}** | {entry.text.replace('|', '&#124;')} |")

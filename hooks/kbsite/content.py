@@ -12,20 +12,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import docs_files, frontmatter, render_guard, snippets, translations
-
-MONTHS = {
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-}
+from . import docs_files, frontmatter, render_guard, settings, snippets, translations, ui_text
+from .languages import split_suffix
 
 
 def today() -> dt.date:
-    """The build's date; KB_TODAY=YYYY-MM-DD pins it (tests, reproducible builds)."""
-    pinned = os.environ.get("KB_TODAY")
-    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+    """The build's date; KB_TODAY=YYYY-MM-DD pins it (tests, reproducible builds; kbsite.settings)."""
+    return settings.today()
 
 
 def as_date(value) -> dt.date | None:
@@ -42,26 +35,25 @@ def as_date(value) -> dt.date | None:
 
 
 def format_date(value, language: str) -> str:
-    """"12 avril 2021" / "April 12, 2021"; "2021-03" -> "mars 2021"; "n.d." -> "s. d." / "n.d."."""
-    months = MONTHS.get(language, MONTHS["en"])
+    """"12 avril 2021" / "April 12, 2021"; "2021-03" -> "mars 2021"; "n.d." -> "s. d." / "n.d."
+    (the words and their order: schema/ui.yml)."""
+    words = ui_text.strings(language)
     if isinstance(value, (dt.date, dt.datetime)):
         value = value.isoformat()[:10]
     text = str(value)
     if text == "n.d.":
-        return "s. d." if language == "fr" else "n.d."
+        return words["undated"]
     parts = text.split("-")
     try:
         if len(parts) == 1:
             return parts[0]
-        month = months[int(parts[1]) - 1]
+        month = words["months"][int(parts[1]) - 1]
         if len(parts) == 2:
-            return f"{month} {parts[0]}"
+            return words["date_month"].format(month=month, year=parts[0])
         day = int(parts[2])
     except (ValueError, IndexError):
         return text
-    if language == "fr":
-        return f"{'1er' if day == 1 else day} {month} {parts[0]}"
-    return f"{month} {day}, {parts[0]}"
+    return words["date_day"].format(day=words["first_of_month"] if day == 1 else day, month=month, year=parts[0])
 
 
 @dataclass
@@ -92,7 +84,7 @@ class PageInfo:
     overdue: bool = False
     sources: list[Source] = field(default_factory=list)
     fallback: bool = False  # shown in a language it is not written in
-    outdated: bool = False  # translation older than the French page
+    outdated: bool = False  # translation older than the default language's page
     # The rendered content up to its first top-level <h1>, and the rest: the
     # meta line goes between them (split_at_title).
     content_parts: tuple[str, str] | None = None
@@ -123,7 +115,8 @@ def sources(meta: dict, language: str) -> list[Source]:
 def page_info(meta: dict, source_path: str, docs_dir: Path, language: str, default_language: str,
               vocabulary: dict, today: dt.date) -> PageInfo:
     """Everything the templates show about one page in one language build."""
-    is_translation = source_path.endswith(f".{language}.md")
+    original, suffix = split_suffix(source_path, [language])
+    is_translation = suffix is not None
     fallback = language != default_language and not is_translation
     labels = lambda kind, key: ((vocabulary.get(kind) or {}).get(key) or {}).get(language, key)  # noqa: E731
     page_type = meta.get("type")
@@ -145,10 +138,10 @@ def page_info(meta: dict, source_path: str, docs_dir: Path, language: str, defau
         fallback=fallback,
     )
     if is_translation and language != default_language:
-        french = docs_dir / (source_path[: -len(f".{language}.md")] + ".md")
+        reference = docs_dir / original
         stamp = meta.get("translated_from")
-        if french.is_file() and stamp:
-            info.outdated = stamp != translations.fingerprint(french.read_text(encoding="utf-8"))
+        if reference.is_file() and stamp:
+            info.outdated = stamp != translations.fingerprint(reference.read_text(encoding="utf-8"))
     return info
 
 

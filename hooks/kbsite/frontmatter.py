@@ -11,10 +11,9 @@ problem of every page is returned at once, as
 from __future__ import annotations
 
 import copy
-import functools
-
 import datetime as dt
 import difflib
+import functools
 import json
 import re
 from dataclasses import dataclass

@@ -15,14 +15,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import content, frontmatter
+from . import content, frontmatter, ui_text
+from .languages import split_suffix, suffixed
 
 MARKER = re.compile(r"^<!--\s*kb:index\s+(topics|types|sources)\s*-->\s*$", re.M)
 
 
 @dataclass
 class Entry:
-    path: str  # docs-relative path of the French file ("guides/x.md")
+    path: str  # docs-relative path of the default language's file ("guides/x.md")
     titles: dict[str, str] = field(default_factory=dict)  # language -> title
     translated: dict[str, bool] = field(default_factory=dict)
     type: str | None = None
@@ -36,7 +37,7 @@ def catalogue(docs: Path, languages: list[str]) -> list[Entry]:
     entries = []
     for path in sorted(docs.rglob("*.md")):
         relative = path.relative_to(docs).as_posix()
-        if any(relative.endswith(f".{code}.md") for code in others):
+        if split_suffix(relative, others)[1]:
             continue
         try:
             data = frontmatter.read(path.read_text(encoding="utf-8"))
@@ -46,7 +47,7 @@ def catalogue(docs: Path, languages: list[str]) -> list[Entry]:
                       data.get("type"), list(data.get("topics") or []))
         entry.sources[default] = _source_list(data)
         for code in others:
-            translation = path.with_name(path.name[:-3] + f".{code}.md")
+            translation = docs / suffixed(relative, code)
             title, sources = entry.titles[default], entry.sources[default]
             if translation.is_file():
                 try:
@@ -86,14 +87,10 @@ def _relative(from_file: str, to_file: str) -> str:
     return "/".join([".."] * (up - common) + list(target.parts[common:]))
 
 
-UNTRANSLATED = {"en": " (in French)", "fr": " (en anglais)"}
-USED_IN = {"fr": "Utilisé dans", "en": "Used in"}
-NAMED_ONLY = {"fr": "*Nommé par nos sources, non résumé.*", "en": "*Named by our sources, not summarized.*"}
-
-
 def source_listing(index_file: str, language: str, entries: list[Entry]) -> str:
     """Every distinct source (same title and date) with the pages that cite it."""
-    index_french = re.sub(rf"\.{language}\.md$", ".md", index_file)
+    index_original = split_suffix(index_file, [language])[0]
+    words = ui_text.strings(language)
     cited: dict[tuple[str, str], tuple[dict, list[Entry]]] = {}
     for entry in entries:
         for item in entry.sources.get(language, []):
@@ -113,28 +110,28 @@ def source_listing(index_file: str, language: str, entries: list[Entry]) -> str:
         elif item.get("url"):
             line += f" <{item['url']}>"
         if item.get("summarised") is False:
-            line += " " + NAMED_ONLY.get(language, NAMED_ONLY["en"])
-        used = ", ".join(f"[{text(page.titles[language])}]({_relative(index_french, page.path)})"
+            line += f" *{words['index_named_only']}*"
+        used = ", ".join(f"[{text(page.titles[language])}]({_relative(index_original, page.path)})"
                          for page in sorted(pages, key=lambda p: p.titles[language].casefold()))
-        label = USED_IN.get(language, USED_IN["en"]) + (" :" if language == "fr" else ":")
-        lines += [f"- {line}", "", f"    {label} {used}", ""]
+        lines += [f"- {line}", "", f"    {words['index_used_in']} {used}", ""]
     return "\n".join(lines)
 
 
 def listing(kind: str, index_file: str, language: str, entries: list[Entry], vocabulary: dict) -> str:
     """The Markdown list of pages per topic (or type), in vocabulary order."""
-    index_french = re.sub(rf"\.{language}\.md$", ".md", index_file)
+    index_original = split_suffix(index_file, [language])[0]
+    untranslated = " " + ui_text.text(language, "index_untranslated")
     groups = vocabulary.get("topics" if kind == "topics" else "types") or {}
     lines = []
     for key, labels in groups.items():
         members = [e for e in entries if (key in e.topics if kind == "topics" else e.type == key)]
-        members = [e for e in members if e.path != index_french]
+        members = [e for e in members if e.path != index_original]
         if not members:
             continue
         lines += [f"## {labels.get(language, key)}", ""]
         for entry in sorted(members, key=lambda e: e.titles[language].casefold()):
-            note = "" if entry.translated.get(language, True) else UNTRANSLATED.get(language, "")
-            lines.append(f"- [{text(entry.titles[language])}]({_relative(index_french, entry.path)}){note}")
+            note = "" if entry.translated.get(language, True) else untranslated
+            lines.append(f"- [{text(entry.titles[language])}]({_relative(index_original, entry.path)}){note}")
         lines.append("")
     return "\n".join(lines)
 

@@ -1,7 +1,9 @@
-"""Where each language lives in the built site, and a page's counterparts."""
+"""Where each language lives: its source files (the ``.en.md`` suffix), its
+place in the built site, and a page's counterparts."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -19,14 +21,29 @@ class Counterpart:
     translated: bool  # False when that language has no translation of the page
 
 
-def split_suffix(path: str, codes) -> tuple[str, str | None]:
+# static-i18n's suffix: "x.en.md", "x.pt_BR.md" (a code is a language, optionally a region)
+SUFFIX = re.compile(r"\.([a-z]{2,3}(?:_[A-Za-z]{2,4})?)\.md$")
+
+
+def split_suffix(path: str, codes=None) -> tuple[str, str | None]:
     """A source file's default-language name and its language suffix:
     ``guides/x.en.md`` -> (``guides/x.md``, ``en``); ``guides/x.md`` -> (``guides/x.md``, None).
-    ``codes``: the suffixes to recognise (the non-default languages)."""
+    ``codes``: the suffixes to recognise (the non-default languages); None:
+    any suffix shaped like a language code (a docs tree read without the
+    site's configuration)."""
+    if codes is None:
+        match = SUFFIX.search(path)
+        return (path[: match.start()] + ".md", match.group(1)) if match else (path, None)
     for code in codes:
         if path.endswith(f".{code}.md"):
             return path[: -len(f".{code}.md")] + ".md", code
     return path, None
+
+
+def suffixed(path: str, code: str | None) -> str:
+    """The other way: ``guides/x.md`` in ``en`` -> ``guides/x.en.md``; no code
+    (the default language) -> the path as it is."""
+    return f"{path[:-3]}.{code}.md" if code else path
 
 
 def site_relative(url: str) -> str:

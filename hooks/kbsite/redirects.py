@@ -9,7 +9,7 @@ its embed card (what partners' pages load) get a page from
 address, relative, and a link for the reader. The output check allows a
 refresh only to an address of the site itself (kbsite/site_safety.py).
 
-Plain functions over ``docs/`` and the finished ``site/``: hooks/redirects.py
+Plain functions over ``docs/`` and the finished ``site/``: kbsite.site_steps
 runs them at the end of a build, tools/parallel_build.py after its merge.
 """
 
@@ -22,11 +22,11 @@ from pathlib import Path
 
 import jinja2
 
-from . import csp, embed
+from . import csp, embed, phone_links, ui_text
 
 _SOURCE = re.compile(r"^(?:[a-z0-9][a-z0-9-]*/)*[a-z0-9][a-z0-9-]*\.md$")
 _ANCHOR = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,80}$")
-TEMPLATE = "kb-redirect.html"  # its words are in partials/kb-text.html, with the site's other strings
+TEMPLATE = "kb-redirect.html"  # its words are in schema/ui.yml (kb_t), with the site's other strings
 
 
 @dataclass(frozen=True)
@@ -126,20 +126,26 @@ def stub_sources(redirects: list[Redirect], languages: list[tuple[str, str]]) ->
 def write_site(site_dir: Path, redirects: list[Redirect], languages: list[tuple[str, str]],
                templates: list[Path]) -> list[str]:
     """Writes the redirect pages; returns the files written. A redirect over a
-    file the build wrote is a mistake in the map, not something to hide."""
+    file the build wrote is a mistake in the map, not something to hide; the
+    same redirect page already there (the steps run again over a finished
+    site, a ``--dirty`` rebuild) is left as it is."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader([str(t) for t in templates]),
                                      autoescape=True, undefined=jinja2.StrictUndefined)
+    environment.globals["kb_t"] = ui_text.text  # the template's words (schema/ui.yml)
     template = environment.get_template(TEMPLATE)
     policy = csp.policy() if csp.meta_wanted() else ""  # no script: 'self' only, as every page (kbsite/csp.py)
     written = []
     for dest, url, code in stubs(redirects, languages):
         path = site_dir / dest
+        page = template.render(lang=code, url=url, csp=policy)
+        if path.is_file() and path.read_text(encoding="utf-8") in (page, phone_links.link_numbers(page)):
+            continue  # written by an earlier run (then given its tap-to-call link by the next step)
         if path.exists():
             raise ValueError(f"redirect: site/{dest} was written by the build; remove '{dest}' from "
                              "extra.kb_redirects or the page from docs/")
         if dest.startswith(embed.EMBED_DIR + "/") and not (site_dir / embed.EMBED_DIR).is_dir():
             continue  # this site has no embed variants
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(template.render(lang=code, url=url, csp=policy), encoding="utf-8")
+        path.write_text(page, encoding="utf-8")
         written.append(dest)
     return written

@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .htmlscan import Link
+from .languages import split_suffix, suffixed
 from .srcset import srcset_urls
 
 INLINE = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
@@ -51,16 +52,15 @@ def markdown_targets(text: str) -> list[tuple[int, str, bool]]:
     return found
 
 
-def rendered_url(target: str, source_dir_url: str, use_directory_urls: bool) -> str:
-    """The site-relative URL MkDocs writes for a Markdown link ("../x.md#a" -> "x/#a")."""
+def rendered_url(target: str, source_dir_url: str, use_directory_urls: bool, codes=None) -> str:
+    """The site-relative URL MkDocs writes for a Markdown link ("../x.md#a" -> "x/#a").
+    ``codes``: the language suffixes to drop (page.en.md; None: any language code)."""
     parts = urlsplit(target)
     if parts.scheme or target.startswith(("/", "#")):
         return target
     path = parts.path
     if path.endswith(".md"):
-        stem = PurePosixPath(path[:-3])
-        if "." in stem.name:  # page.en.md: static-i18n's suffix
-            stem = stem.with_name(stem.name.rsplit(".", 1)[0])
+        stem = PurePosixPath(split_suffix(path, codes)[0][:-3])  # page.en.md: static-i18n's suffix
         if stem.name in ("index", "README"):
             path = str(stem.parent) + "/" if str(stem.parent) != "." else "./"
         else:
@@ -141,12 +141,7 @@ class PageSource:
 
 def suffix_languages(markdown_files: set[str]) -> set[str]:
     """Language codes used as static-i18n suffixes ("x.en.md" -> "en")."""
-    codes = set()
-    for name in markdown_files:
-        parts = PurePosixPath(name).name.split(".")
-        if len(parts) >= 3 and re.fullmatch(r"[a-z]{2,3}(?:_[A-Za-z]{2,4})?", parts[-2]):
-            codes.add(parts[-2])
-    return codes
+    return {code for code in (split_suffix(name)[1] for name in markdown_files) if code}
 
 
 def page_source(page: str, markdown_files: set[str], languages: set[str]) -> PageSource | None:
@@ -170,7 +165,7 @@ def page_source(page: str, markdown_files: set[str], languages: set[str]) -> Pag
     else:
         return None
     for stem, directory_style in stems:
-        candidates = [f"{stem}.{language}.md", f"{stem}.md"] if language else [f"{stem}.md"]
+        candidates = [suffixed(f"{stem}.md", language), f"{stem}.md"] if language else [f"{stem}.md"]
         for candidate in candidates:
             if candidate in markdown_files:
                 source_dir = str(PurePosixPath(candidate).parent)
