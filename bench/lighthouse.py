@@ -73,7 +73,7 @@ class CompressingHandler(http.server.SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
-        if not path.suffix.lower() in TEXT or "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
+        if path.suffix.lower() not in TEXT or "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
             return super().do_GET()
         self.wfile.write(send_gzipped(self, path))
 

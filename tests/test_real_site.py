@@ -40,7 +40,7 @@ def test_each_page_has_its_language_and_counterparts(real_site):
         for lang, page_path in (("fr", url), ("en", "en/" + url)):
             page = build.html(page_path)
             assert page.html["lang"] == lang, page_path
-            links = {l["hreflang"]: l["href"] for l in page.select('head link[rel="alternate"][hreflang]')}
+            links = {link["hreflang"]: link["href"] for link in page.select('head link[rel="alternate"][hreflang]')}
             assert links == {"fr": base + url, "en": base + "en/" + url, "x-default": base + url}, page_path
             description = page.select_one('meta[name="description"]')
             assert description and description["content"].strip(), page_path

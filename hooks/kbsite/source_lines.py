@@ -94,7 +94,7 @@ class Locator:
         plain = needle.lower()
         decoded = _INVISIBLE.sub("", unescape(needle)).lower()
         seen = set()
-        passes = [(lambda s: s.masked(), plain), (lambda s: [l.lower() for l in s.lines()], plain),
+        passes = [(lambda s: s.masked(), plain), (lambda s: [line.lower() for line in s.lines()], plain),
                   (lambda s: s.decoded(), decoded)]
         for in_body in (True, False):
             for lines_of, wanted in passes:
