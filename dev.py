@@ -3,7 +3,15 @@
 
     python3 dev.py serve   # http://127.0.0.1:8000, reloads on save
     python3 dev.py test    # every test (pytest; browser tests in Chromium)
-    python3 dev.py build   # the site, for deployment, into site/
+    python3 dev.py build   # the site, for deployment, into site/ (one process per
+                           # language; --sequential: plain mkdocs build --strict)
+
+The steps over a built site (kbsite/site_steps.py, tools/finish_site.py),
+which the end of every build runs, also run alone:
+
+    python3 dev.py finish [--only STEP ...]   # every step over site/, or the named ones
+    python3 dev.py linkcheck site --docs-dir docs [--external] [--format github]
+    python3 dev.py safety site --docs-dir docs     # the output check
 
 Editor commands (tools/content.py):
 
@@ -68,7 +76,8 @@ def apt_install(package: str, why: str, *more: str, recommends: bool = True) -> 
 
 
 def ensure_venv(requirements: str) -> None:
-    """Create .venv if needed and install `requirements` when it changed."""
+    """Create .venv if needed, put hooks/ on its import path, and install
+    `requirements` (a lock with hashes) when it changed."""
     if not PYTHON.exists():
         print("dev.py: creating .venv", flush=True)
         result = subprocess.run([sys.executable, "-m", "venv", str(VENV)])
@@ -78,14 +87,37 @@ def ensure_venv(requirements: str) -> None:
             version = f"{sys.version_info.major}.{sys.version_info.minor}"
             apt_install(f"python{version}-venv", "Python's venv module is not usable")
             run([sys.executable, "-m", "venv", str(VENV)])
+    ensure_hooks_path()
     files = [ROOT / "requirements.txt", ROOT / requirements]
     digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
     stamp = VENV / f".installed-{Path(requirements).stem}"
     if stamp.exists() and stamp.read_text() == digest:
         return
     print(f"dev.py: installing {requirements} into .venv", flush=True)
-    run([str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", str(ROOT / requirements)])
+    # Every package of the file is pinned with its hashes: pip refuses any
+    # download that does not match, and any line without a hash.
+    run([str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q", "--require-hashes",
+         "-r", str(ROOT / requirements)])
     stamp.write_text(digest)
+
+
+HOOKS_PTH = "kb-hooks.pth"
+
+
+def ensure_hooks_path() -> None:
+    """hooks/ on .venv's import path, so `import kbsite` works in the tools,
+    tests and bench without sys.path edits: a .pth file in site-packages, what
+    an editable install writes (`pip install -e .` has no place in pip's
+    hash-checking mode). Rewritten when missing or naming another folder (the
+    clone was moved or copied)."""
+    wanted = f"{ROOT / 'hooks'}\n"
+    folders = sorted(VENV.glob("Lib/site-packages" if os.name == "nt" else "lib/*/site-packages"))
+    if not folders:
+        fail(f"{VENV} has no site-packages folder; delete .venv and run the command again")
+    for folder in folders:
+        pth = folder / HOOKS_PTH
+        if not pth.exists() or pth.read_text(encoding="utf-8") != wanted:
+            pth.write_text(wanted, encoding="utf-8")
 
 
 def ensure_wordpress() -> None:
@@ -156,10 +188,28 @@ def serve(args: list[str]) -> None:
 
 
 def build(args: list[str]) -> None:
-    """Strict build, one process per language (tools/parallel_build.py): the
-    same files as `mkdocs build --strict`, in about 0.6 of the time on 2 cores."""
+    """Strict build, one process per language (tools/parallel_build.py, the
+    same files as `mkdocs build --strict`): as fast at the real site's size,
+    0.62-0.76x the time from 50 to 200 pages per language on 2 cores
+    (bench/README.md, "Parallel build"). --sequential: `mkdocs build --strict`."""
     ensure_venv("requirements.txt")
+    if "--sequential" in args:
+        rest = [arg for arg in args if arg != "--sequential"]
+        run([str(BIN / "mkdocs"), "build", "--strict", *rest], cwd=ROOT, env=mkdocs_env())
+        return
     run([str(PYTHON), str(ROOT / "tools" / "parallel_build.py"), "--strict", *args], cwd=ROOT, env=mkdocs_env())
+
+
+def site_command(*command: str):
+    """Steps over a built site (tools/finish_site.py), run inside .venv."""
+
+    def run_it(args: list[str]) -> None:
+        ensure_venv("requirements.txt")
+        full = [str(PYTHON), str(ROOT / "tools" / "finish_site.py"), *command, *args]
+        os.chdir(ROOT)
+        os.execve(full[0], full, mkdocs_env())
+
+    return run_it
 
 
 def test(args: list[str]) -> None:
@@ -184,7 +234,8 @@ def content_command(name: str):
     return run_it
 
 
-COMMANDS = {"serve": serve, "test": test, "build": build,
+COMMANDS = {"serve": serve, "test": test, "build": build, "finish": site_command("steps"),
+            "linkcheck": site_command("linkcheck"), "safety": site_command("site_safety"),
             **{name: content_command(name) for name in ("new", "check", "parity", "report", "readability")}}
 
 

@@ -1,10 +1,10 @@
-"""Benchmark of hooks/linkcheck.py on a generated bilingual site.
+"""Benchmark of the link check (kbsite/linkreport.py) on a generated bilingual site.
 
 Side by side, in one run, on the same generated site (N pages per language):
 
 1. ``mkdocs build`` with all the project's hooks, and with every hook but
    linkcheck (same theme, plugins and content): the in-build check's share.
-2. The standalone checker (``python hooks/linkcheck.py SITE``) against
+2. The standalone checker (``python tools/finish_site.py linkcheck SITE``) against
    LinkChecker (PyPI, with its AnchorCheck plugin) on the same built site,
    served by a local HTTP server on 127.0.0.1 (LinkChecker's AnchorCheck
    works on HTTP pages). Both check internal links only.
@@ -49,12 +49,12 @@ LYCHEE_VENV = BENCH / ".venv-lychee"
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from generate import generate  # noqa: E402
 from conftest import repo_hooks  # noqa: E402
+from generate import generate  # noqa: E402
 
 
 def write_config(workdir: Path, docs: Path, site: Path, with_linkcheck: bool) -> Path:
-    hooks = [hook for hook in repo_hooks() if with_linkcheck or not hook.endswith("linkcheck.py")]
+    hooks = [hook for hook in repo_hooks() if with_linkcheck or not hook.endswith("finish.py")]
     config = workdir / ("with.yml" if with_linkcheck else "without.yml")
     config.write_text(
         f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nsite_dir: {site}\n"
@@ -110,9 +110,9 @@ def compare_checkers(site: Path, docs: Path, repeat: int) -> list[tuple[str, str
     checked = [p for p in site.rglob("*.html") if not p.relative_to(site).as_posix().startswith("embed/")]
     html_bytes = sum(p.stat().st_size for p in checked)
     commands = {
-        "hooks/linkcheck.py": [str(PYTHON), str(ROOT / "hooks" / "linkcheck.py"), str(site),
+        "tools/finish_site.py linkcheck": [str(PYTHON), str(ROOT / "tools" / "finish_site.py"), "linkcheck", str(site),
                                "--site-url", "http://127.0.0.1:8000/"],
-        "hooks/linkcheck.py --docs-dir (Markdown lines)": [str(PYTHON), str(ROOT / "hooks" / "linkcheck.py"), str(site),
+        "tools/finish_site.py linkcheck --docs-dir (Markdown lines)": [str(PYTHON), str(ROOT / "tools" / "finish_site.py"), "linkcheck", str(site),
                                                            "--site-url", "http://127.0.0.1:8000/", "--docs-dir", str(docs)],
         f"lychee {subprocess.run([str(lychee()), '--version'], capture_output=True, text=True).stdout.split()[-1]} "
         "--offline --include-fragments": lychee_command(site),
@@ -191,7 +191,7 @@ def main() -> int:
         with_times.append(build(with_config))
     html_pages = sum(1 for _ in (workdir / "site-with").rglob("*.html"))
 
-    standalone, result = timed([str(PYTHON), str(ROOT / "hooks" / "linkcheck.py"), str(workdir / "site-with"),
+    standalone, result = timed([str(PYTHON), str(ROOT / "tools" / "finish_site.py"), "linkcheck", str(workdir / "site-with"),
                                 "--site-url", "http://127.0.0.1:8000/"])
     if result.returncode != 0:
         sys.exit(f"standalone checker found defects in the generated site:\n{result.stdout[-2000:]}")
@@ -207,7 +207,7 @@ def main() -> int:
             (f"mkdocs build with linkcheck (median of {args.repeat})", f"{statistics.median(with_times):.2f} s"),
             ("In-build check overhead", f"{100 * (statistics.median(with_times) / statistics.median(without_times) - 1):+.1f} %"),
         ]
-    rows.append(("Standalone hooks/linkcheck.py", f"{standalone:.2f} s"))
+    rows.append(("Standalone tools/finish_site.py linkcheck", f"{standalone:.2f} s"))
     if not args.skip_lychee:
         rows += compare_checkers(workdir / "site-with", docs, args.repeat)
     if not args.skip_linkchecker:

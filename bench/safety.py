@@ -5,8 +5,9 @@ side by side in one run:
 
 1. ``mkdocs build --strict`` with every hook of mkdocs.yml (the tests' config,
    tests/conftest.py ``write_config``), and with every hook but the security
-   ones (SECURITY_HOOKS: render_guard, html_allowlist, theme_escaping, csp,
-   site_safety; same overrides, theme, plugins, content), alternately,
+   ones (SECURITY_HOOKS: render_guard, html_allowlist, theme_escaping, csp;
+   the output check is now one of the site steps of hooks/finish.py and
+   stays in both; same overrides, theme, plugins, content), alternately,
    ``--repeat`` times after one warm-up build of each: wall time and peak
    memory (bench/scale.py's ``measured``), medians, the difference in seconds
    and per cent. Without hooks/csp.py the templates' ``kb_csp`` and
@@ -17,7 +18,7 @@ side by side in one run:
    also the project as it was before the change (a source tree, e.g.
    ``git archive 92b5f65 | tar -x -C /tmp/kb-before``), every hook of its own
    mkdocs.yml, its own tests/conftest.py ``write_config``;
-2. the standalone output check (``hooks/site_safety.py SITE --site-url …``)
+2. the standalone output check (``tools/finish_site.py site_safety SITE --site-url …``)
    on the site built with every hook, ``--repeat`` times, median; the files
    of the site it walks and the ones it reads (HTML, SVG, XML, CSS, JSON;
    JavaScript files are checked by name only), with their bytes;
@@ -68,12 +69,11 @@ sys.path.insert(0, str(ROOT / "hooks"))
 
 from conftest import write_config  # noqa: E402
 from generate import generate  # noqa: E402
+from kbsite import site_safety  # noqa: E402
 from scale import ENV, MKDOCS, measured  # noqa: E402
 
-from kbsite import site_safety  # noqa: E402
-
 SITE_URL = ENV["KB_SITE_URL"]
-SECURITY_HOOKS = ("render_guard.py", "html_allowlist.py", "theme_escaping.py", "csp.py", "site_safety.py")
+SECURITY_HOOKS = ("render_guard.py", "html_allowlist.py", "theme_escaping.py", "csp.py")  # the output check is a site step now (hooks/finish.py)
 # (file under the repository, function): the hook functions the security change added or extended,
 # then the helpers they spend their time in (indented in the table).
 PROFILED = [
@@ -86,10 +86,9 @@ PROFILED = [
     ("hooks/csp.py", "on_post_page", 0),
     ("hooks/csp.py", "on_post_template", 0),
     ("hooks/kbsite/csp.py", "fill", 1),
-    ("hooks/site_safety.py", "on_post_build", 0),
+    ("hooks/finish.py", "on_post_build", 0),
     ("hooks/kbsite/site_safety.py", "check_site", 1),
-    ("hooks/site_safety.py", "source_finder", 1),
-    ("hooks/theme_escaping.py", "on_post_build", 0),
+    ("hooks/kbsite/site_safety.py", "source_finder", 1),
     ("hooks/theme_escaping.py", "autoescape", 0),
     ("hooks/render_guard.py", "on_page_markdown", 0),
     ("hooks/kbsite/render_guard.py", "time_limit", 0),
@@ -251,7 +250,7 @@ def run(pages: int, repeat: int, workdir: Path, profile_out: Path | None, each: 
         if kind.startswith("without ") or kind == "baseline":
             result[kind]["against_with_s"] = result["with"]["seconds"] - result[kind]["seconds"]
             result[kind]["against_with_share"] = result["with"]["seconds"] / result[kind]["seconds"] - 1
-    standalone = [timed([str(PYTHON), str(ROOT / "hooks" / "site_safety.py"), str(sites["with"]),
+    standalone = [timed([str(PYTHON), str(ROOT / "tools" / "finish_site.py"), "site_safety", str(sites["with"]),
                          "--site-url", SITE_URL], ROOT) for _ in range(repeat)]
     result["standalone"] = {"seconds": statistics.median(v["seconds"] for v in standalone),
                             "runs": [v["seconds"] for v in standalone],
@@ -294,7 +293,7 @@ def tables(result: dict) -> str:
         f"| Cost of the security hooks: wall median (fastest) / CPU | **{result['difference_seconds']:+.2f} s "
         f"({100 * result['share_seconds']:+.1f} %)** ({result['difference_min_s']:+.2f} s, "
         f"{100 * result['share_min_s']:+.1f} %) / {result['difference_cpu_s']:+.2f} s ({100 * result['share_cpu_s']:+.1f} %) |",
-        f"| Standalone `hooks/site_safety.py` (median of {n}) | {result['standalone']['seconds']:.2f} s |",
+        f"| Standalone `tools/finish_site.py site_safety` (median of {n}) | {result['standalone']['seconds']:.2f} s |",
         f"| Files it walks / reads | {files['walked']:,} / {files['read']:,} ({files['read_bytes'] / 2**20:,.1f} MB: {by}) |",
     ]
     extra = [kind for kind in result["runs"] if kind.startswith("without ") or kind == "baseline"]

@@ -12,7 +12,7 @@ project's page shapes), side by side in one run:
 2. the parallel build (tools/parallel_build.py, one process per language)
    with every hook, against the sequential build with every hook;
 3. the search index per language (bytes, raw and gzipped);
-4. the standalone link checker (hooks/linkcheck.py) on the built site, and
+4. the standalone link checker (tools/finish_site.py linkcheck) on the built site, and
    LinkChecker (PyPI, AnchorCheck, HTTP on 127.0.0.1; up to a time limit,
    sizes up to ``--linkchecker-max`` only);
 5. ``mkdocs serve``, and ``mkdocs serve --dirty``: time from saving an edited
@@ -198,7 +198,7 @@ def measure_size(pages: int, workdir: Path, repeat: int, linkchecker_limit: floa
     result["html_files"] = sum(1 for _ in site.rglob("*.html"))
     result["site_mb"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 2**20
     result["search_index"] = index_sizes(site)
-    check = measured([str(PYTHON), str(ROOT / "hooks" / "linkcheck.py"), str(site), "--site-url",
+    check = measured([str(PYTHON), str(ROOT / "tools" / "finish_site.py"), "linkcheck", str(site), "--site-url",
                       "http://127.0.0.1:8000/"], ROOT)
     result["linkcheck_standalone_s"] = check["seconds"]
     if pages <= linkchecker_max:

@@ -57,7 +57,14 @@ from pathlib import Path
 import yaml
 
 from lighthouse import send_gzipped  # bench/lighthouse.py: the same gzip responses
-from search_relevance import CHROMIUM, QUERIES, READY, SEARCH_INPUT, distinct_pages, pages_found  # the real UI, as there
+from search_relevance import (  # the real UI, as there
+    CHROMIUM,
+    QUERIES,
+    READY,
+    SEARCH_INPUT,
+    distinct_pages,
+    pages_found,
+)
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -177,9 +184,9 @@ def build(docs: Path, out: Path, site_url: str, root: Path = ROOT) -> Path:
     config.write_text(f"INHERIT: {root / 'mkdocs.yml'}\ndocs_dir: {docs}\nsite_dir: {out}\n"
                       f"theme:\n  name: material\n  custom_dir: {root / 'overrides'}\n"
                       "extra:\n  kb_nav_order: []\n  kb_redirects: []\n", encoding="utf-8")
-    # Only the hooks that shape pages and the search index: not the link or output checks.
-    hooks = [h for h in re.findall(r"^  - (hooks/\S+\.py)", (root / "mkdocs.yml").read_text(), re.M)
-             if not h.endswith(("linkcheck.py", "site_safety.py"))]
+    # Every hook: the site steps (hooks/finish.py) write the search index and Material's
+    # search settings; the link and output checks run with them.
+    hooks = re.findall(r"^  - (hooks/\S+\.py)", (root / "mkdocs.yml").read_text(), re.M)
     config.write_text(config.read_text() + "hooks:\n" + "".join(f"  - {root / h}\n" for h in hooks))
     env = {**os.environ, "KB_SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], check=True, env=env,

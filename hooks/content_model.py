@@ -29,7 +29,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
-from kbsite import build_state, content, frontmatter, indexes
+from kbsite import build_state, content, frontmatter, indexes, lifecycle
 from kbsite.languages import split_suffix
 
 log = get_plugin_logger("content_model")
@@ -56,7 +56,8 @@ def on_config(config, **kwargs):
 
 
 def on_pre_build(config, **kwargs):
-    if not build_state.is_outer_build(config):
+    phase = build_state.phase(config)
+    if phase.nested:
         return
     _state["vocabulary"] = frontmatter.load_vocabulary()
     docs = Path(config.docs_dir)
@@ -64,13 +65,13 @@ def on_pre_build(config, **kwargs):
     codes = [language.code for language in languages[1:]]
 
     def built_here(path):  # a parallel build: each process checks its own language's pages
-        return build_state.builds_language(split_suffix(path.name, codes)[1] or languages[0].code)
+        return phase.builds(split_suffix(path.name, codes)[1] or languages[0].code)
 
     snippets = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path") or []
     problems = [str(r) for r in content.check_docs(docs, lambda path: shown_path(path, config),
                                                   _state["vocabulary"], content.today(),
-                                                  only=built_here if build_state.is_split_build() else None,
-                                                  citations=build_state.builds_language(languages[0].code),
+                                                  only=built_here if phase.only_language else None,
+                                                  citations=phase.builds(languages[0].code),
                                                   includes=Path(snippets[0]) if snippets else None,
                                                   own_assets=frozenset(config.extra_css))]
     for problem in problems:
@@ -78,7 +79,7 @@ def on_pre_build(config, **kwargs):
     if problems:
         raise PluginError(f"{len(problems)} content problem(s): see the lines above (schema/page.schema.json, "
                           "CONTRIBUTING.md)")
-    _state["catalogue"] = indexes.catalogue(docs, [l.code for l in build_state.languages(config)])
+    _state["catalogue"] = indexes.catalogue(docs, [language.code for language in build_state.languages(config)])
 
 
 def on_page_markdown(markdown, page, config, files, **kwargs):
@@ -90,7 +91,7 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     return indexes.fill(markdown, page.file.src_uri, language, _state["catalogue"], _state["vocabulary"])
 
 
-@event_priority(-250)  # after hooks/html_allowlist.py (-200): the content is the checked one
+@event_priority(lifecycle.AFTER_ALLOWLIST)  # after hooks/html_allowlist.py: the content is the checked one
 def on_page_content(html, page, config, files, **kwargs):
     info = page.meta.get("kb") if page.meta else None
     if info is not None:
@@ -98,11 +99,10 @@ def on_page_content(html, page, config, files, **kwargs):
     return html
 
 
-@event_priority(-120)
+@event_priority(lifecycle.REPORTS)
 def on_post_build(config, **kwargs):
-    if not build_state.is_outer_build(config):
-        return
-    if not build_state.builds_language(build_state.languages(config)[0].code):
+    phase = build_state.phase(config)
+    if phase.nested or not phase.builds(build_state.languages(config)[0].code):
         return  # a parallel build: listed once, by the default language's process
     overdue = content.overdue_pages(Path(config.docs_dir), content.today())
     if overdue:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from markupsafe import Markup
 from mkdocs.plugins import event_priority
 
-from kbsite import csp
+from kbsite import csp, lifecycle
 
 _state: dict = {"command": "build", "patterns": []}
 
@@ -49,11 +49,11 @@ def on_env(env, config, files, **kwargs):
     return env
 
 
-@event_priority(50)  # before hooks that keep the output (localized_404.py)
+@event_priority(lifecycle.AFTER_CSP_INPUT)  # before hooks that keep the output (localized_404.py)
 def on_post_page(output, page, config, **kwargs):
     return csp.fill(output, _state["patterns"])
 
 
-@event_priority(50)
+@event_priority(lifecycle.AFTER_CSP_INPUT)
 def on_post_template(output_content, template_name, config, **kwargs):
     return csp.fill(output_content, _state["patterns"])

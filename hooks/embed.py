@@ -14,10 +14,9 @@ Events:
   beside it, and writes the oEmbed JSON (the card's iframe, for WordPress
   and other oEmbed sites) beside them. These files are not MkDocs pages: no
   search entry, no sitemap entry.
-- ``on_post_build`` (outer build): writes ``_headers`` for the finished site
-  (tools/parallel_build.py does it for the merged site of a parallel build).
 
-Paths, URLs, the oEmbed document and the headers live in kbsite.embed.
+Paths, URLs, the oEmbed document and the headers live in kbsite.embed;
+``_headers`` is a step over the finished site (kbsite.site_steps).
 """
 
 from __future__ import annotations
@@ -25,12 +24,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.plugins import event_priority
 
-from kbsite import build_state
+from kbsite import build_state, lifecycle
 from kbsite import embed as embedding
 
-log = get_plugin_logger("embed")
 _state: dict = {"env": None, "folders": set()}
 
 
@@ -52,7 +50,7 @@ def write(path: Path, text: str) -> None:
         file.write(text)
 
 
-@event_priority(-100)
+@event_priority(lifecycle.STATIC_I18N)
 def on_page_context(context, page, config, nav, **kwargs):
     env = _state["env"]
     if env is None or not config.site_url:
@@ -71,15 +69,8 @@ def on_page_context(context, page, config, nav, **kwargs):
     write(site_dir / info.dest, variant)
     write(site_dir / info.card_dest, env.get_template("embed-card.html").render(variant_context))
     language = build_state.current_language(config)
-    prefix = next((l.prefix for l in build_state.languages(config) if l.code == language), "")
+    prefix = next((item.prefix for item in build_state.languages(config) if item.code == language), "")
     document = embedding.oembed_document(title, config.site_name, embedding.site_base(config.site_url) + prefix,
                                          card_html)
     write(site_dir / info.oembed_dest, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     return context
-
-
-@event_priority(build_state.FINAL_PRIORITY)
-def on_post_build(config, **kwargs):
-    if not build_state.has_whole_site(config):
-        return
-    embedding.write_headers_file(Path(config.site_dir), config.site_url or "/")

@@ -21,7 +21,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
-from kbsite import build_state, content_html, frontmatter, source_lines
+from kbsite import build_state, content_html, frontmatter, lifecycle, source_lines
 
 log = get_plugin_logger("html_allowlist")
 SNIPPETS = "pymdownx.snippets"
@@ -29,7 +29,7 @@ _problems: list[str] = []
 
 
 def on_pre_build(config, **kwargs):
-    if build_state.is_outer_build(config):
+    if not build_state.phase(config).nested:
         _problems.clear()
 
 
@@ -58,7 +58,7 @@ def _sources(page, config) -> list[source_lines.Source]:
     return sources
 
 
-@event_priority(-200)
+@event_priority(lifecycle.ALLOWLIST)
 def on_page_content(html, page, config, files, **kwargs):
     findings = content_html.check(html)
     if not findings:
@@ -73,9 +73,9 @@ def on_page_content(html, page, config, files, **kwargs):
     return content_html.refused_content(html, findings)
 
 
-@event_priority(build_state.FINAL_PRIORITY)
+@event_priority(lifecycle.AFTER_STATIC_I18N)
 def on_post_build(config, **kwargs):
-    if not build_state.is_outer_build(config) or not _problems:
+    if build_state.phase(config).nested or not _problems:
         return
     raise PluginError(f"{len(_problems)} HTML problem(s) in the pages: see the lines above "
                       "(CONTRIBUTING.md, \"HTML\")")

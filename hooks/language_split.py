@@ -9,8 +9,8 @@ Events:
   as in static-i18n's nested build.
 - ``on_post_build`` (just before static-i18n's): marks the build as already
   under way, so static-i18n does not go on to build the other languages in
-  this process (another process builds them). ``build_state.is_outer_build``
-  stays true in a split build, so the per-language steps of our hooks run.
+  this process (another process builds them). ``build_state.phase(config).nested``
+  is False in a split build, so the per-language steps of our hooks run.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from __future__ import annotations
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from kbsite import build_state
+from kbsite import build_state, lifecycle
 
 
-@event_priority(100)
+@event_priority(lifecycle.FIRST)
 def on_config(config, **kwargs):
-    language = build_state.split_language()
+    language = build_state.phase(config).only_language
     plugin = build_state.i18n_plugin(config)
     if language is None or plugin is None:
         return config
@@ -36,8 +36,8 @@ def on_config(config, **kwargs):
     return config
 
 
-@event_priority(-99)
+@event_priority(lifecycle.BEFORE_STATIC_I18N_POST_BUILD)
 def on_post_build(config, **kwargs):
     plugin = build_state.i18n_plugin(config)
-    if build_state.is_split_build() and plugin is not None:
+    if build_state.phase(config).only_language and plugin is not None:
         plugin.building = True  # static-i18n returns before its nested builds

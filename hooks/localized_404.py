@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority, get_plugin_logger
 
-from kbsite import build_state
+from kbsite import build_state, lifecycle
 
 log = get_plugin_logger("localized_404")
 
@@ -23,7 +23,7 @@ _rendered: dict[str, str] = {}
 
 
 def on_pre_build(config, **kwargs):
-    if build_state.is_outer_build(config):
+    if not build_state.phase(config).nested:
         _rendered.clear()
 
 
@@ -33,14 +33,15 @@ def on_post_template(output_content, template_name, config, **kwargs):
     return output_content
 
 
-@event_priority(build_state.FINAL_PRIORITY)
+@event_priority(lifecycle.AFTER_STATIC_I18N)
 def on_post_build(config, **kwargs):
-    if not build_state.is_outer_build(config):
+    phase = build_state.phase(config)
+    if phase.nested:
         return
     site_dir = Path(config.site_dir)
     for language in build_state.languages(config):
         html = _rendered.get(language.code)
-        if html is None and not build_state.builds_language(language.code):
+        if html is None and not phase.builds(language.code):
             continue  # built by another process of the parallel build
         if html is None:
             log.warning(f"no 404 page was rendered for '{language.code}'")

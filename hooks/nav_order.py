@@ -15,7 +15,7 @@ from __future__ import annotations
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.pages import Page
 
-from kbsite import build_state, navorder
+from kbsite import build_state, lifecycle, navorder
 
 log = get_plugin_logger("nav_order")
 
@@ -39,7 +39,7 @@ def flatten(items) -> list[Page]:
     return pages
 
 
-@event_priority(-110)  # after static-i18n's on_nav (-100)
+@event_priority(lifecycle.AFTER_STATIC_I18N)  # after static-i18n's on_nav
 def on_nav(nav, config, **kwargs):
     order = list(config.extra.get("kb_nav_order") or [])
     if not order:

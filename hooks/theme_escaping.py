@@ -7,18 +7,14 @@ Events:
   content, already held to the allow-list). Material's own templates keep
   their settings: they print front matter raw, which is why the schema
   refuses markup in plain-text fields (schema/page.schema.json).
-- ``on_post_build`` (outer build): Material's tooltips add an element's
-  ``title`` as text instead of HTML (kbsite.material_bundle.text_tooltips).
+
+Material's tooltips add an element's ``title`` as text instead of HTML: a
+step over the finished site (kbsite.site_steps, material_bundle).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
-
-from kbsite import build_state, material_bundle
 
 
 def ours(custom_dir: Path):
@@ -37,13 +33,3 @@ def on_env(env, config, files, **kwargs):
     if custom_dir:
         env.autoescape = ours(Path(custom_dir))
     return env
-
-
-@event_priority(build_state.FINAL_PRIORITY)
-def on_post_build(config, **kwargs):
-    if not build_state.is_outer_build(config):
-        return
-    try:
-        material_bundle.text_tooltips(Path(config.site_dir))
-    except material_bundle.BundleChanged as error:
-        raise PluginError(f"hooks/theme_escaping.py: {error}") from None

@@ -1,4 +1,4 @@
-"""hooks/linkcheck.py on the defect classes other checkers' suites found
+"""The link checker (tools/finish_site.py linkcheck) on the defect classes other checkers' suites found
 (issue 16): malformed URLs, redirects, srcset, text fragments, ``<base href>``.
 
 Each scenario is a small built-site folder written here (the checker works on
@@ -18,13 +18,11 @@ import threading
 import pytest
 
 from conftest import BODY_LINE, ROOT, page_text, run_build, write_tree
+from kbsite import textfragments
+from kbsite.external import Settings, check_url
+from kbsite.srcset import srcset_urls
 
-sys.path.insert(0, str(ROOT / "hooks"))
-from kbsite import textfragments  # noqa: E402
-from kbsite.external import Settings, check_url  # noqa: E402
-from kbsite.srcset import srcset_urls  # noqa: E402
-
-LINKCHECK = ROOT / "hooks" / "linkcheck.py"
+LINKCHECK = ROOT / "tools" / "finish_site.py"  # its linkcheck command
 
 
 def write_site(root, files: dict[str, str]):
@@ -36,7 +34,7 @@ def write_site(root, files: dict[str, str]):
 
 
 def check(site, *args) -> tuple[int, list[dict], str]:
-    result = subprocess.run([sys.executable, str(LINKCHECK), str(site), "--format", "json", *map(str, args)],
+    result = subprocess.run([sys.executable, str(LINKCHECK), "linkcheck", str(site), "--format", "json", *map(str, args)],
                             capture_output=True, text=True, timeout=120)
     items = json.loads(result.stdout) if result.stdout.strip() else []
     return result.returncode, items, result.stderr

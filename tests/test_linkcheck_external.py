@@ -15,9 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_build
-
-sys.path.insert(0, str(ROOT / "hooks"))
-from kbsite.external import Settings, check_urls  # noqa: E402
+from kbsite.external import Settings, check_urls
 
 FAST = Settings(timeout=1.0, retries=2, backoff=0.05, max_retry_after=2.0, workers=4, per_host=2, ttl=3600)
 
@@ -174,7 +172,7 @@ def test_standalone_external_reports_broken_and_moved_links(server, tmp_path):
         f'<html><body><a href="{server}/missing">a</a>\n<a href="{server}/moved">b</a>\n'
         f'<a href="{server}/ok">c</a><a href="{server}/ok#part">d</a></body></html>'
     )
-    command = [sys.executable, str(ROOT / "hooks/linkcheck.py"), str(site), "--external",
+    command = [sys.executable, str(ROOT / "tools/finish_site.py"), "linkcheck", str(site), "--external",
                "--format", "json", "--cache", str(tmp_path / "c.json"), "--timeout", "1"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1, result.stderr
@@ -185,7 +183,7 @@ def test_standalone_external_reports_broken_and_moved_links(server, tmp_path):
     assert f"{server}/ok" not in items
     # Without --external, no request at all
     before = sum(len(v) for v in Behaviour.hits.values())
-    offline = subprocess.run(command[:3], capture_output=True, text=True, timeout=60)
+    offline = subprocess.run(command[:4], capture_output=True, text=True, timeout=60)
     assert offline.returncode == 0 and sum(len(v) for v in Behaviour.hits.values()) == before
 
 

@@ -1,18 +1,14 @@
-"""Tap to call (hooks/phone_links.py): 911 and the support team's line are
+"""Tap to call (kbsite/phone_links.py): 911 and the support team's line are
 tel: links wherever a page, a template or an embed shows them (issue 18)."""
 
 from __future__ import annotations
 
 import re
-import sys
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "hooks"))
-from kbsite.phone_links import link_numbers  # noqa: E402
+from kbsite.phone_links import link_numbers
 
 NUMBER = re.compile(r"(?<![\w-])(911|514[ \u00a0]863-7234)(?![\w-])")
 NOT_TEXT = ("script", "style", "template", "textarea", "title", "code", "pre")

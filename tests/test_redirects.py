@@ -1,4 +1,4 @@
-"""Old addresses of merged pages keep working (hooks/redirects.py, issue 18).
+"""Old addresses of merged pages keep working (kbsite/redirects.py, issue 18).
 
 A page merged into another leaves, in each language, a page at its old
 address, at its embed variant's and at its card's (what partners' pages

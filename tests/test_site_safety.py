@@ -1,10 +1,10 @@
-"""The output invariant (hooks/site_safety.py) on built sites, however markup got there.
+"""The output invariant (kbsite/site_safety.py) on built sites, however markup got there.
 
 A clean build passes; then markup is planted straight into the written files
 (as a bug in a template or a hook would write it, past every check on the
-Markdown), and each plant must be found, naming the file: standalone, in the
-hook (``mkdocs build`` fails, ``mkdocs serve`` warns) and in the parallel
-build's whole-site steps.
+Markdown), and each plant must be found, naming the file: standalone, at the
+end of a build (hooks/finish.py: ``mkdocs build`` fails, ``mkdocs serve``
+warns) and in the parallel build's whole-site steps.
 """
 
 from __future__ import annotations
@@ -19,11 +19,9 @@ from types import SimpleNamespace
 
 import pytest
 
+import finish
 from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "hooks"))
-sys.path.insert(0, str(ROOT / "tools"))
-import site_safety  # noqa: E402  (hooks/site_safety.py)
+from kbsite import site_safety, site_steps
 
 THEME_DIRS = [ROOT / "overrides", Path(__import__("material").__file__).parent / "templates"]
 PAGE = "guides/materiel/index.html"
@@ -91,7 +89,7 @@ def test_a_clean_build_passes(built):
 
 
 def test_the_real_site_passes_standalone(real_site):
-    result = subprocess.run([sys.executable, str(ROOT / "hooks" / "site_safety.py"), str(real_site.build.site_dir),
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "finish_site.py"), "site_safety", str(real_site.build.site_dir),
                              "--site-url", real_site.base_url, "--docs-dir", str(ROOT / "docs")],
                             capture_output=True, text=True, timeout=120)
     assert (result.returncode, result.stdout) == (0, ""), result.stdout + result.stderr
@@ -137,7 +135,7 @@ def test_every_planted_file_and_embed_code_is_found(built):
 def test_the_standalone_check_exits_1_and_prints_each_violation(built):
     site, site_url = built
     (site / "x.js").write_text("alert(1)", encoding="utf-8")
-    result = subprocess.run([sys.executable, str(ROOT / "hooks" / "site_safety.py"), str(site), "--site-url",
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "finish_site.py"), "site_safety", str(site), "--site-url",
                              site_url], capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert result.stdout.splitlines() == ["x.js: unsafe: a JavaScript file that is not one of the site's own scripts"]
@@ -145,7 +143,9 @@ def test_the_standalone_check_exits_1_and_prints_each_violation(built):
 
 def hook_config(site: Path, site_url: str):
     return SimpleNamespace(site_dir=str(site), site_url=site_url, config_file_path=str(ROOT / "mkdocs.yml"),
-                           docs_dir=str(FIXTURES_DOCS), theme=SimpleNamespace(dirs=[str(d) for d in THEME_DIRS]),
+                           docs_dir=str(FIXTURES_DOCS), extra={},
+                           theme=SimpleNamespace(dirs=[str(d) for d in THEME_DIRS], custom_dir=str(ROOT / "overrides"),
+                                                 get=lambda key, default=None: default),
                            plugins={})
 
 
@@ -155,14 +155,14 @@ def test_the_hook_fails_a_build_and_warns_under_serve(built, caplog):
     site, site_url = built
     (site / "x.js").write_text("alert(1)", encoding="utf-8")
     config = hook_config(site, site_url)
-    site_safety.on_startup("build")
+    finish.on_startup("build")
     with pytest.raises(PluginError, match="1 unsafe file"):
-        site_safety.on_post_build(config)
-    site_safety.on_startup("serve")
+        finish.on_post_build(config)
+    finish.on_startup("serve")
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.site_safety"):
-        site_safety.on_post_build(config)  # no exception: the editor keeps the preview
+        finish.on_post_build(config)  # no exception: the editor keeps the preview
     assert [r.levelname for r in caplog.records if "x.js: unsafe:" in r.getMessage()][-1] == "WARNING"
-    site_safety.on_startup("build")
+    finish.on_startup("build")
 
 
 def test_the_parallel_builds_whole_site_steps_fail_on_a_violation(built, capsys):
@@ -170,8 +170,8 @@ def test_the_parallel_builds_whole_site_steps_fail_on_a_violation(built, capsys)
 
     site, site_url = built
     (site / "x.js").write_text("alert(1)", encoding="utf-8")
-    settings = parallel_build.SiteSettings(
-        languages=[("fr", ""), ("en", "en/")], site_dir=site, site_url=site_url, docs_dir=FIXTURES_DOCS,
-        worker_source=ROOT / "overrides" / "sw.js", config_file=ROOT / "mkdocs.yml", theme_dirs=tuple(THEME_DIRS))
+    settings = site_steps.Site(
+        root=site, site_url=site_url, docs_dir=FIXTURES_DOCS, languages=(("fr", ""), ("en", "en/")),
+        theme_dirs=tuple(THEME_DIRS), worker_source=ROOT / "overrides" / "sw.js", shown_from=ROOT)
     assert parallel_build.finish(settings) == 1
     assert "ERROR    -  site_safety: x.js: unsafe: a JavaScript file" in capsys.readouterr().err

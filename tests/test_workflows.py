@@ -38,7 +38,7 @@ def test_pull_requests_run_the_readme_test_command_and_annotate():
     assert "pull_request" in workflow and f"run: {command}" in workflow
     assert "dev.py check --format github" in workflow
     assert "html_allowlist: ([^:]+):([0-9]+): (.*)$/::error file=" in workflow  # HTML problems, from the build
-    assert "linkcheck.py site --docs-dir docs --format github" in workflow
+    assert "finish_site.py linkcheck site --docs-dir docs --format github" in workflow
     assert (ROOT / ".github" / "PULL_REQUEST_TEMPLATE.md").is_file()
 
 

@@ -13,7 +13,7 @@ import os
 from concurrent.futures import Future
 from pathlib import Path
 
-from . import sitelinks
+from . import settings, sitelinks
 
 BATCH = 8  # pages per task: fewer round trips, still early results
 
@@ -60,6 +60,5 @@ class BackgroundCheck:
 
 
 def worker_count() -> int:
-    """KB_LINKCHECK_WORKERS, or one per CPU."""
-    configured = os.environ.get("KB_LINKCHECK_WORKERS", "")
-    return int(configured) if configured.isdigit() else (os.cpu_count() or 1)
+    """KB_LINKCHECK_WORKERS (kbsite.settings), or one per CPU."""
+    return settings.environment().linkcheck_workers or os.cpu_count() or 1

@@ -1,56 +1,57 @@
-"""Thin accessors for mkdocs-static-i18n's state during a build.
+"""The MkDocs and static-i18n adapter: where a build is, what it builds.
 
 static-i18n builds the default language, then builds every other language as
-a nested ``build()`` from its own ``on_post_build``. Hooks that must see the
-finished site run at a lower priority than static-i18n's ``on_post_build``
-(-100) and act only when no nested build is under way.
+a nested ``build()`` from its own ``on_post_build``. A parallel build
+(tools/parallel_build.py) runs one ``mkdocs build`` process per language
+with ``KB_BUILD_LANGUAGE`` set (hooks/language_split.py), with no nested
+build. ``phase(config)`` answers the one question every hook asks: is this
+a nested build (leave it to the outer one), which languages does this
+process build, and has it the whole site (then the site steps run)?
 
-Parallel builds (tools/parallel_build.py) run one ``mkdocs build`` process
-per language with ``KB_BUILD_LANGUAGE`` set: that process builds that
-language only (hooks/language_split.py), so it has no nested build, and the
-steps that need every language (link check, ``_headers``, the service
-worker's version) run over the merged site instead (``is_split_build``).
+The rest reads MkDocs' and static-i18n's config: the built languages,
+default first; the language being built; the finished site for
+kbsite.site_steps. The only module of kbsite that knows MkDocs objects.
 """
 
 from __future__ import annotations
 
-import os
+from dataclasses import dataclass
+from pathlib import Path
 
+from . import settings
 from .languages import Language
 
-FINAL_PRIORITY = -110  # after static-i18n's on_post_build (-100)
 SPLIT_VARIABLE = "KB_BUILD_LANGUAGE"
 
 
-def split_language() -> str | None:
-    """The only language this process builds (parallel build), else None."""
-    return os.environ.get(SPLIT_VARIABLE) or None
+@dataclass(frozen=True)
+class Phase:
+    """Where this process is in a build: the one question every hook asks."""
 
+    nested: bool  # inside static-i18n's nested build of another language: the outer build acts
+    only_language: str | None  # a parallel build's process: the one language it builds
 
-def is_split_build() -> bool:
-    return split_language() is not None
+    @property
+    def whole_site(self) -> bool:
+        """The end of a build that wrote every language into ``site_dir``: the
+        outer build of a sequential build, never a process of a parallel build
+        (tools/parallel_build.py runs the site steps after its merge)."""
+        return not self.nested and self.only_language is None
 
-
-def builds_language(code: str) -> bool:
-    """True when this process builds ``code`` (every process does, unless split)."""
-    return split_language() in (None, code)
+    def builds(self, code: str) -> bool:
+        """True when this process builds ``code`` (every process does, unless split)."""
+        return self.only_language in (None, code)
 
 
 def i18n_plugin(config):
     return config.plugins.get("i18n")
 
 
-def is_outer_build(config) -> bool:
-    """True in the top-level build, False inside static-i18n's nested builds."""
+def phase(config) -> Phase:
+    only = settings.environment().build_language
     plugin = i18n_plugin(config)
-    return plugin is None or is_split_build() or not plugin.building
-
-
-def has_whole_site(config) -> bool:
-    """True at the end of a build that wrote every language into ``site_dir``:
-    the outer build of a sequential build, never a one-language process of a
-    parallel build (tools/parallel_build.py runs these steps after the merge)."""
-    return is_outer_build(config) and not is_split_build()
+    nested = plugin is not None and only is None and bool(plugin.building)
+    return Phase(nested, only)
 
 
 def current_language(config) -> str:
@@ -84,3 +85,19 @@ def rendered_pages(files, serving: bool) -> list:
 
     inclusion = InclusionLevel.is_in_serve if serving else InclusionLevel.is_included
     return list(files.documentation_pages(inclusion=inclusion))
+
+
+def site(config, environment, background=None):
+    """The finished site as kbsite.site_steps sees it, from MkDocs' config."""
+    from .linkreport import DEFAULT_CACHE
+    from .site_steps import Site
+
+    root = Path(config.config_file_path).parent
+    custom_dir = Path(config.theme.custom_dir or root / "overrides")
+    return Site(
+        root=Path(config.site_dir), site_url=config.site_url or "", docs_dir=Path(config.docs_dir),
+        languages=tuple((language.code, language.prefix) for language in languages(config)),
+        theme_dirs=tuple(Path(directory) for directory in config.theme.dirs),
+        worker_source=custom_dir / "sw.js", shown_from=root, redirects=config.extra.get("kb_redirects"),
+        external_links=environment.external_links, linkcheck_workers=environment.linkcheck_workers,
+        linkcheck_cache=root / DEFAULT_CACHE, background_links=background)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 from pathlib import Path
 
@@ -109,7 +108,9 @@ META_VARIABLE = "KB_CSP_META"  # "0": no <meta> policy, the host sends _headers
 
 
 def meta_wanted() -> bool:
-    return os.environ.get(META_VARIABLE, "1").lower() not in ("0", "false", "no")
+    from .settings import environment
+
+    return environment().csp_meta
 
 
 def fill(html: str, patterns: list[re.Pattern]) -> str:

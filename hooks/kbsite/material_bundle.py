@@ -13,7 +13,7 @@
    (``innerHTML``): a link title, an abbreviation's definition, or a heading
    whose text merely *reads* ``<img onerror=…>`` would become markup and run.
    Both of its tooltip functions are made to add the title as text.
-3. Search settings on demand, without a request (hooks/language_base.py).
+3. Search settings on demand, without a request (the search_settings site step, kbsite.site_steps).
    Material fetches the reader's whole search index at every first visit,
    searched or not: most of a first visit's bytes, growing with every page.
    Our search worker (workers/kb-search.js) has its own index and needs only

@@ -19,8 +19,8 @@ parser (lexbor, as a browser parses it):
 - SVG and XML files: kbsite.markup_rules; oEmbed documents: their ``html``
   is the embed code only (our iframe, our loader); the search index: text.
 
-Plain functions over a folder: hooks/site_safety.py runs them in a build,
-``mkdocs serve`` (as a warning), tools/parallel_build.py and on its own.
+Plain functions over a folder: the last of kbsite.site_steps (the end of a build,
+``mkdocs serve`` as a warning, the parallel build) and ``python3 dev.py safety``.
 """
 
 from __future__ import annotations
@@ -378,3 +378,30 @@ def check_site(site_dir: Path, policy: Policy, workers: int = 1, sources=None) -
         found = _check_batch(site_dir, files, policy)
     return links + [Violation(relative, problem, sources(relative) if sources else None)
                     for relative, problem in found]
+
+
+def source_finder(docs_dir: Path | None, shown):
+    """sources(relative) for check_site: the Markdown file an HTML page (or
+    its embed variant) comes from, as ``shown(path)`` names it."""
+    from .sourcemap import page_source, suffix_languages
+
+    if docs_dir is None or not Path(docs_dir).is_dir():
+        return None
+    docs_dir = Path(docs_dir)
+    markdown = {p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")}
+    languages = suffix_languages(markdown)
+
+    def sources(relative: str) -> str | None:
+        page = relative[len(EMBED_DIR) + 1:] if relative.startswith(EMBED_DIR + "/") else relative
+        found = page_source(page, markdown, languages) if page.endswith(".html") else None
+        return shown(docs_dir / found.path) if found else None
+
+    return sources
+
+
+def check(site_dir: Path, site_url: str, theme_dirs: list[Path], docs_dir: Path | None = None,
+          shown=lambda path: path.as_posix(), workers: int | None = None) -> list[Violation]:
+    """Every violation of a built site, each naming the Markdown it comes from
+    when ``docs_dir`` is given."""
+    policy = make_policy(site_url, theme_dirs)
+    return check_site(site_dir, policy, workers or os.cpu_count() or 1, source_finder(docs_dir, shown))
