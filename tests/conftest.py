@@ -29,7 +29,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 def is_redirect_page(path: Path) -> bool:
-    """A page of hooks/redirects.py (an old address that sends the reader on),
+    """A page of kbsite/redirects.py (an old address that sends the reader on),
     not a page of content: sweeps over the site's pages leave it out, and
     tests/test_redirects.py checks it."""
     return 'http-equiv="refresh"' in path.read_text(encoding="utf-8")[:2000]
@@ -216,14 +216,27 @@ def build_fixture(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def fixture_site(tmp_path_factory):
-    """Read-only builds of fixture trees, one per name for the whole session."""
-    cache: dict[str, BuildResult] = {}
+def shared_build(tmp_path_factory):
+    """Read-only builds of fixture trees, one per (name, site_url, extra,
+    strict) for the whole session: tests that read the same build share it
+    (a test that changes the output copies it first, or uses build_fixture)."""
+    cache: dict[tuple, BuildResult] = {}
+
+    def get(name: str, site_url: str = "http://127.0.0.1:8000/", extra: str = "", strict: bool = True) -> BuildResult:
+        key = (name, site_url, extra, strict)
+        if key not in cache:
+            cache[key] = build_fixture_into(tmp_path_factory.mktemp(name), name, site_url, extra, strict)
+        return cache[key]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def fixture_site(shared_build):
+    """Read-only builds of fixture trees that must succeed, one per name for the whole session."""
 
     def get(name: str) -> BuildResult:
-        if name not in cache:
-            cache[name] = build_fixture_into(tmp_path_factory.mktemp(name), name, "http://127.0.0.1:8000/").ok()
-        return cache[name]
+        return shared_build(name).ok()
 
     return get
 
@@ -310,21 +323,52 @@ def real_site(tmp_path_factory) -> Served:
     server.shutdown()
 
 
-@pytest.fixture
-def serve_fixture(build_fixture):
-    """Build a fixture doc tree with the site_url it is then served at."""
+# The date-dependent outputs pinned as a deployment pins them (the commit's date).
+PINNED = {"SOURCE_DATE_EPOCH": "1764028800", "KB_TODAY": "2026-12-01"}
+SUB_PATH_URL = "https://org.github.io/kb/"
+
+
+@pytest.fixture(scope="session")
+def pinned_real_build(tmp_path_factory) -> BuildResult:
+    """The real site, built once under a sub-path with the dates pinned, for
+    the tests that compare another build with it or only read it."""
+    return run_build(ROOT / "docs", tmp_path_factory.mktemp("pinned"), site_url=SUB_PATH_URL, env=PINNED).ok()
+
+
+@pytest.fixture(scope="session")
+def serve_fixture(tmp_path_factory):
+    """Build a fixture doc tree with the site_url it is then served at, once
+    per name for the whole session (the tests that use it only read it)."""
+    served: dict[str, Served] = {}
     servers = []
 
     def start(name: str) -> Served:
-        port = free_port()
-        base_url = f"http://127.0.0.1:{port}/"
-        build = build_fixture(name, site_url=base_url).ok()
-        servers.append(serve(build.site_dir, port, with_headers=True))
-        return Served(build, base_url)
+        if name not in served:
+            port = free_port()
+            base_url = f"http://127.0.0.1:{port}/"
+            build = build_fixture_into(tmp_path_factory.mktemp(f"served-{name}"), name, base_url).ok()
+            servers.append(serve(build.site_dir, port, with_headers=True))
+            served[name] = Served(build, base_url)
+        return served[name]
 
     yield start
     for server in servers:
         server.shutdown()
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium, headless, with nothing of its own on the network."""
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            # Sweeps load several tabs at once (visit_in_tabs): none of them is slowed as a background tab.
+            "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+            "--disable-backgrounding-occluded-windows",
+        ],
+    )
 
 
 @pytest.fixture(scope="session")
@@ -334,16 +378,36 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `apt-get install -y chromium` (python3 dev.py test does it as root)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            ],
-        )
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
+
+
+def visit_in_tabs(context, urls: list[str], wait_until: str = "load", tabs: int = 6, then=()) -> dict:
+    """Open every URL of ``urls`` in ``context``, ``tabs`` at a time, each
+    waited for until ``wait_until`` (as ``page.goto`` would). Each function of
+    ``then`` runs on every loaded page of the batch before the next function
+    does (start a check on every tab, then collect each result), and the last
+    one's result is returned by URL. The pages load side by side in the
+    browser, so a sweep waits out its network-idle windows together, and
+    checks run on both cores, instead of one page after the other; each page
+    is still loaded whole, in its own tab, from its address."""
+    results = {}
+    pages = [context.new_page() for _ in range(min(tabs, len(urls)))]
+    try:
+        for start in range(0, len(urls), len(pages)):
+            batch = list(zip(pages, urls[start:start + len(pages)]))
+            for page, url in batch:
+                page.goto(url, wait_until="commit")
+            for page, url in batch:
+                page.wait_for_load_state(wait_until)
+            for step in then:
+                for page, url in batch:
+                    results[url] = step(page, url)
+    finally:
+        for page in pages:
+            page.close()
+    return results
 
 
 CSP_REPORTER = """document.addEventListener("securitypolicyviolation", (event) =>

@@ -8,14 +8,11 @@ build: a hang fails the test).
 from __future__ import annotations
 
 import re
-import sys
 
 import pytest
 
-from conftest import BODY_LINE, ROOT, page_text, run_build, write_tree
-
-sys.path.insert(0, str(ROOT / "hooks"))
-from kbsite.render_guard import GuardExtension  # noqa: E402
+from conftest import BODY_LINE, page_text, run_build, write_tree
+from kbsite.render_guard import GuardExtension
 
 PROBLEM = re.compile(r"ERROR\s+-\s+content_model: (.+)$", re.M)
 ALIAS_BOMB = """---

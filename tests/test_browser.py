@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import SEARCH_INPUT, SEARCH_READY, is_redirect_page, search, search_results
+from conftest import SEARCH_INPUT, SEARCH_READY, is_redirect_page, search, search_results, visit_in_tabs
 
 
 def mark_document(page):
@@ -136,8 +136,7 @@ def test_no_request_leaves_the_site_and_no_cookie_is_set(real_site, recorded_pag
         for p in site_dir.rglob("index.html") if not is_redirect_page(p)
     )
     assert len(urls) >= 4
-    for url in urls:
-        page.goto(real_site.base_url + url, wait_until="networkidle")
+    visit_in_tabs(recorded_page.context, [real_site.base_url + url for url in urls], wait_until="networkidle")
     page.goto(real_site.base_url, wait_until="networkidle")
     search(page, "surdose")
     assert recorded_page.hosts() == {"127.0.0.1"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from urllib.parse import urlsplit
 
 import pytest
@@ -107,7 +108,7 @@ def test_404_pages_exist_in_each_language(bilingual):
     assert "911" in french.get_text() and "911" in english.get_text()
     for page in (french, english):
         assert page.select_one('meta[name="robots"]')["content"] == "noindex"
-    # 911 is one tap away (hooks/phone_links.py); served at any depth, its other links are absolute paths
+    # 911 is one tap away (kbsite/phone_links.py); served at any depth, its other links are absolute paths
     links = [a["href"] for a in english.select(".md-content a[href]")]
     assert "tel:911" in links
     home = next(href for href in links if not href.startswith("tel:"))
@@ -205,11 +206,13 @@ def test_no_resource_from_another_host(bilingual):
     assert outside_resources(bilingual.site_dir) == []
 
 
-def test_the_resource_scan_catches_an_outside_font(build_fixture):
-    # The scan above must be able to fail: plant what Material does by default.
-    bilingual = build_fixture("bilingual").ok()
-    page = bilingual.path("guides/")
+def test_the_resource_scan_catches_an_outside_font(bilingual, tmp_path):
+    # The scan above must be able to fail: plant what Material does by default
+    # (in a copy of the session's build, which other tests read).
+    site = tmp_path / "site"
+    shutil.copytree(bilingual.site_dir, site)
+    page = site / "guides" / "index.html"
     page.write_text(page.read_text().replace(
         "</head>", '<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto"></head>'))
-    (bilingual.site_dir / "x.css").write_text("@import url('https://cdn.example.org/a.css');")
-    assert len(outside_resources(bilingual.site_dir)) == 2
+    (site / "x.css").write_text("@import url('https://cdn.example.org/a.css');")
+    assert len(outside_resources(site)) == 2

@@ -13,9 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, run_build
-
-sys.path.insert(0, str(ROOT / "hooks"))
-from kbsite import content, frontmatter, translations  # noqa: E402
+from kbsite import content, frontmatter, translations
 
 TODAY = {"KB_TODAY": "2026-11-25"}
 PROBLEM = re.compile(r"ERROR\s+-\s+content_model: (.+)$", re.M)
@@ -263,11 +261,8 @@ def test_drift_ignores_front_matter_but_not_text():
 def run_tool_over(docs: Path, *args, env=None):
     """tools/content.py with its docs/ folder replaced by ``docs`` (a copy in
     tmp_path: no test touches the working tree)."""
-    code = ("import sys, pathlib; sys.argv[0] = 'content.py'; sys.path.insert(0, 'tools'); import content;"
-            f"content.DOCS = pathlib.Path({str(docs)!r}); content.ROOT = content.DOCS.parent;"
-            f"sys.exit(content.main({list(args)!r}))")
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run([sys.executable, str(ROOT / "tools" / "content.py"), "--docs", str(docs), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})})
 
 
 def test_scaffold_creates_a_valid_page_pair_and_refuses_to_overwrite(tmp_path):
@@ -293,11 +288,8 @@ def test_scaffold_creates_a_valid_page_pair_and_refuses_to_overwrite(tmp_path):
 def check_fixture_for_github(name: str | os.PathLike) -> subprocess.CompletedProcess:
     """`dev.py check --format github` over a fixture tree (or any folder) instead of docs/."""
     return subprocess.run(
-        [sys.executable, "-c",
-         "import sys; sys.path.insert(0, 'tools'); import content, pathlib;"
-         f"content.DOCS = pathlib.Path({str(FIXTURES / name)!r});"
-         "content.ROOT = content.DOCS.parent; sys.exit(content.main(['check', '--format', 'github']))"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [sys.executable, str(ROOT / "tools" / "content.py"), "--docs", str(FIXTURES / name), "check", "--format",
+         "github"], cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
 
 

@@ -10,14 +10,11 @@ whose pages broke the policy).
 from __future__ import annotations
 
 import re
-import sys
 
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, SEARCH_INPUT, is_redirect_page, record_csp_violations
-
-sys.path.insert(0, str(ROOT / "hooks"))
-from kbsite import csp  # noqa: E402
+from kbsite import csp
 
 
 def html_files(site):

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import ROOT, QuietHandler, free_port, is_redirect_page
+from conftest import ROOT, QuietHandler, free_port, is_redirect_page, visit_in_tabs
 
 AXE_VERSION = "4.14.1"  # dev.py's AXE_VERSION
 AXE = ROOT / ".venv" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
@@ -32,29 +32,44 @@ def site_pages(site: Path) -> list[str]:
     return [p[: -len("index.html")] if p.endswith("index.html") else p for p in pages]
 
 
-def axe_violations(page, axe_source: str) -> list[str]:
+def start_axe(page, axe_source: str) -> None:
+    """axe-core's WCAG 2.2 A/AA rules, started on the page (not awaited)."""
     # Evaluated through the DevTools protocol: an injected <script> would be
     # refused by the page's Content-Security-Policy, as any inline script is.
     page.evaluate(axe_source)
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    page.evaluate("tags => { window.__kbAxe = axe.run(document, {runOnly: {type: 'tag', values: tags}}) }",
+                  WCAG_TAGS)
+
+
+def axe_results(page) -> list[str]:
+    """The violations of the run start_axe started, once it has finished."""
+    result = page.evaluate("() => window.__kbAxe")
     return [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in result["violations"]]
 
 
-def test_axe_finds_no_wcag_violation_on_any_page(real_site, browser, axe_source):
+def axe_violations(page, axe_source: str) -> list[str]:
+    start_axe(page, axe_source)
+    return axe_results(page)
+
+
+AXE_SHARDS = 4  # every page, cut in shards that pytest-xdist runs side by side
+
+
+@pytest.mark.parametrize("shard", range(AXE_SHARDS))
+def test_axe_finds_no_wcag_violation_on_any_page(real_site, browser, axe_source, shard):
     site = real_site.build.site_dir
-    pages = site_pages(site)
-    assert len(pages) >= 160  # full pages, embed variants, 404 pages, the offline page
+    every = site_pages(site)
+    assert len(every) >= 160  # full pages, embed variants, 404 pages, the offline page
+    pages = every[shard::AXE_SHARDS]
     context = browser.new_context(service_workers="block")
-    page = context.new_page()
-    found = {}
     try:
-        for url in pages:
-            page.goto(real_site.base_url + url)
-            violations = axe_violations(page, axe_source)
-            if violations:
-                found[url] = violations
+        # Two tabs at once: each page is loaded and checked whole, the runs overlap.
+        results = visit_in_tabs(context, [real_site.base_url + url for url in pages], wait_until="load", tabs=2,
+                                then=(lambda page, url: start_axe(page, axe_source), lambda page, url: axe_results(page)))
     finally:
         context.close()
+    assert len(results) == len(pages)
+    found = {url: violations for url, violations in results.items() if violations}
     assert found == {}
 
 
@@ -191,9 +206,7 @@ def test_service_worker_version_follows_the_content(real_site, tmp_path):
     """Same files, same version (reproducible); any change, a new version, whose
     worker deletes the old cache on activation (the next visit with a connection)."""
     import shutil
-    import sys
 
-    sys.path.insert(0, str(ROOT / "hooks"))
     from kbsite.offline import site_version
 
     worker = (real_site.build.site_dir / "sw.js").read_text(encoding="utf-8")

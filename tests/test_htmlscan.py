@@ -6,13 +6,9 @@ is the reference for what a page's ids and URLs are.
 
 from __future__ import annotations
 
-import sys
 from html.parser import HTMLParser
 
-from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "hooks"))
-from kbsite import htmlscan, sitelinks  # noqa: E402
+from kbsite import htmlscan, sitelinks
 
 
 class Reference(HTMLParser):
@@ -69,7 +65,7 @@ def reference(html: str) -> tuple[set[str], list]:
 
 def scanned(html: str) -> tuple[set[str], list]:
     result = htmlscan.scan(html)
-    return result.ids, [(l.tag, l.attribute, l.url, l.line) for l in result.links]
+    return result.ids, [(link.tag, link.attribute, link.url, link.line) for link in result.links]
 
 
 def test_tricky_markup_matches_html_parser():
@@ -90,8 +86,8 @@ def test_every_page_of_the_real_site_matches_html_parser(real_site):
         assert scanned(html) == reference(html), page
 
 
-def test_parallel_check_finds_what_the_serial_check_finds(build_fixture):
-    build = build_fixture("linkcheck", strict=False)
+def test_parallel_check_finds_what_the_serial_check_finds(shared_build):
+    build = shared_build("linkcheck", strict=False)
     serial = sitelinks.check_site(build.site_dir, build.site_url, workers=1)
     parallel = sitelinks.check_site(build.site_dir, build.site_url, workers=2)
     assert len(serial.defects) == 9

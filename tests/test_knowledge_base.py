@@ -3,15 +3,12 @@ and what the real knowledge base must hold (issue: all the sources as bilingual 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "hooks"))
-from kbsite import abbreviations, frontmatter  # noqa: E402
+from kbsite import abbreviations, frontmatter
 
 DOCS = ROOT / "docs"
 INCLUDES = ROOT / "includes"

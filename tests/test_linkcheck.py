@@ -1,4 +1,4 @@
-"""hooks/linkcheck.py: seeded defects in both languages, look-alikes, formats, serve."""
+"""The link check (kbsite/linkreport.py, tools/finish_site.py linkcheck): seeded defects in both languages, look-alikes, formats, serve."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 from conftest import FIXTURES, MKDOCS, ROOT, free_port, write_config
 
-LINKCHECK = ROOT / "hooks" / "linkcheck.py"
+LINKCHECK = ROOT / "tools" / "finish_site.py"  # its linkcheck command
 
 # Every defect seeded in tests/fixtures/linkcheck, as reported. The fixture
 # also holds valid look-alikes (accented anchor, percent-encoded anchor,
@@ -37,12 +37,12 @@ def reported(log: str) -> list[str]:
     return REPORT.findall(log)
 
 
-def build_defects(build_fixture, **kwargs):
-    return build_fixture("linkcheck", strict=False, **kwargs)
+def build_defects(shared_build, **kwargs):
+    return shared_build("linkcheck", strict=False, **kwargs)
 
 
-def test_build_fails_and_reports_each_defect_once_with_file_and_line(build_fixture):
-    build = build_defects(build_fixture)
+def test_build_fails_and_reports_each_defect_once_with_file_and_line(shared_build):
+    build = build_defects(shared_build)
     assert build.returncode != 0, "a broken link must fail mkdocs build, strict or not"
     lines = reported(build.log)
     assert sorted(lines) == sorted(set(lines)), "each defect once"
@@ -64,8 +64,8 @@ URL_STYLES = pytest.mark.parametrize(
 
 
 @URL_STYLES
-def test_same_defects_with_either_url_style_and_a_sub_path(build_fixture, extra, expected):
-    build = build_defects(build_fixture, site_url="http://127.0.0.1:8000/kb/", extra=extra)
+def test_same_defects_with_either_url_style_and_a_sub_path(shared_build, extra, expected):
+    build = build_defects(shared_build, site_url="http://127.0.0.1:8000/kb/", extra=extra)
     assert build.returncode != 0
     assert set(reported(build.log)) == expected
 
@@ -88,11 +88,11 @@ def test_valid_site_passes(fixture_site):
 
 
 def run_standalone(*args):
-    return subprocess.run([sys.executable, str(LINKCHECK), *map(str, args)], capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, str(LINKCHECK), "linkcheck", *map(str, args)], capture_output=True, text=True, timeout=120)
 
 
-def test_standalone_finds_the_same_defects_in_a_built_site(build_fixture):
-    build = build_defects(build_fixture)
+def test_standalone_finds_the_same_defects_in_a_built_site(shared_build):
+    build = build_defects(shared_build)
     result = run_standalone(build.site_dir, "--site-url", build.site_url, "--format", "json")
     assert result.returncode == 1, result.stderr
     items = json.loads(result.stdout)
@@ -110,21 +110,21 @@ def test_standalone_finds_the_same_defects_in_a_built_site(build_fixture):
     assert all(isinstance(i["line"], int) and i["line"] > 0 for i in items)
 
 
-def test_standalone_github_format_and_clean_exit(build_fixture, fixture_site):
-    build = build_defects(build_fixture)
+def test_standalone_github_format_and_clean_exit(shared_build, fixture_site):
+    build = build_defects(shared_build)
     result = run_standalone(build.site_dir, "--format", "github")
     lines = result.stdout.splitlines()
-    assert len(lines) == 9 and all(re.match(r"^::error file=[^,]+,line=\d+::[\w-]+: ", l) for l in lines)
+    assert len(lines) == 9 and all(re.match(r"^::error file=[^,]+,line=\d+::[\w-]+: ", line) for line in lines)
     clean = run_standalone(fixture_site("bilingual").site_dir, "--site-url", "http://127.0.0.1:8000/")
     assert clean.returncode == 0 and clean.stdout == ""
 
 
 @URL_STYLES
-def test_standalone_with_docs_dir_reports_markdown_lines_like_the_build(build_fixture, extra, expected):
-    build = build_defects(build_fixture, site_url="http://127.0.0.1:8000/kb/", extra=extra)
+def test_standalone_with_docs_dir_reports_markdown_lines_like_the_build(shared_build, extra, expected):
+    build = build_defects(shared_build, site_url="http://127.0.0.1:8000/kb/", extra=extra)
     workdir = build.site_dir.parent
     result = subprocess.run(
-        [sys.executable, str(LINKCHECK), "site", "--site-url", build.site_url, "--docs-dir", "docs", "--format", "github"],
+        [sys.executable, str(LINKCHECK), "linkcheck", "site", "--site-url", build.site_url, "--docs-dir", "docs", "--format", "github"],
         cwd=workdir, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 1, result.stderr
@@ -157,8 +157,9 @@ def test_serve_warns_and_keeps_serving(tmp_path):
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
-        from test_serve import wait_for_port
         import urllib.request
+
+        from test_serve import wait_for_port
 
         wait_for_port(port, process)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:

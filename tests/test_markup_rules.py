@@ -6,15 +6,12 @@ host from the first, regular-expression version of the check.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "hooks"))
-from kbsite import markup_rules  # noqa: E402
+from kbsite import markup_rules
 
 TRICKS = {
     "comment start in a string": 'a{content:"/*"} body{background:url(https://tracker.example/a.png)} b{content:"*/"}',

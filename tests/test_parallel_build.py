@@ -13,20 +13,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES, MKDOCS, ROOT, run_build, write_config
-
-PINNED = {"SOURCE_DATE_EPOCH": "1764028800", "KB_TODAY": "2026-12-01"}
+from conftest import FIXTURES, MKDOCS, PINNED, ROOT, SUB_PATH_URL, run_build, write_config
 
 
 def files(site: Path) -> list[str]:
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
 
 
-def test_parallel_build_of_the_real_site_is_byte_identical_to_the_sequential_build(tmp_path):
-    sequential = run_build(ROOT / "docs", tmp_path / "sequential", site_url="https://org.github.io/kb/",
-                           env=PINNED).ok()
-    parallel = run_build(ROOT / "docs", tmp_path / "parallel", site_url="https://org.github.io/kb/", env=PINNED,
-                         parallel=True).ok()
+def test_parallel_build_of_the_real_site_is_byte_identical_to_the_sequential_build(tmp_path, pinned_real_build):
+    sequential = pinned_real_build
+    parallel = run_build(ROOT / "docs", tmp_path / "parallel", site_url=SUB_PATH_URL, env=PINNED, parallel=True).ok()
     assert "parallel build:" in parallel.log
     names = files(sequential.site_dir)
     assert len(names) > 300

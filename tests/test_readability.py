@@ -9,9 +9,7 @@ import sys
 import pytest
 
 from conftest import FRONT_MATTER, ROOT
-
-sys.path.insert(0, str(ROOT / "hooks"))
-from kbsite import readability  # noqa: E402
+from kbsite import readability
 
 
 def test_prose_is_paragraphs_and_list_items_without_markdown():

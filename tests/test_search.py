@@ -15,17 +15,14 @@ our index (kbsite/search_shards.py, workers/kb-search.js).
 from __future__ import annotations
 
 import json
-import sys
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
 
 from conftest import ROOT, indexed_pages, search
+from kbsite import search_shards
 from test_frontline import AXE, WCAG_TAGS
-
-sys.path.insert(0, str(ROOT / "hooks"))
-from kbsite import search_shards  # noqa: E402  (hooks/kbsite/search_shards.py)
 
 QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yml").read_text(encoding="utf-8"))
 

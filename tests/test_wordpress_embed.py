@@ -19,6 +19,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from conftest import Served, free_port, is_redirect_page, serve
 
+# One WordPress for the whole file: with pytest-xdist, its tests stay on one worker.
+pytestmark = pytest.mark.xdist_group("wordpress")
+
 WIDTHS = (1200, 360)
 PAGES = ("guide/", "en/guide/")  # tests/fixtures/embed: a French and an English guide
 
