@@ -307,9 +307,19 @@ def serve(directory: Path, port: int, with_headers: bool = False) -> http.server
         handler = functools.partial(type("SiteHandler", (HeadersHandler,), {"rules": rules}), directory=str(directory))
     else:
         handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = QuietServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A browser that closes a tab mid-response (the sweeps close theirs) is
+    not an error of the site: no traceback for it; anything else is printed."""
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
 
 @pytest.fixture(scope="session")
