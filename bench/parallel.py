@@ -25,17 +25,13 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-PYTHON = Path(sys.executable)
-MKDOCS = PYTHON.parent / "mkdocs"
 sys.path.insert(0, str(BENCH))
-sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import write_config  # noqa: E402
-from generate import generate  # noqa: E402
+from scale import ENV as SCALE_ENV  # noqa: E402  (bench/scale.py: the paths and the pinned dates)
+from scale import MKDOCS, PYTHON, ROOT, generate, write_config  # noqa: E402
 
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_SITE_URL": "http://127.0.0.1:8000/",
-       "SOURCE_DATE_EPOCH": "1764028800", "KB_TODAY": "2026-12-01"}
+# The real site's pages were last reviewed on 2026-12-01: a build dated before it refuses them.
+ENV = {**SCALE_ENV, "KB_TODAY": "2026-12-01"}
 
 
 def timed(command: list[str]) -> float:
