@@ -133,7 +133,7 @@ def write_configs(workdir: Path, docs: Path, each: bool = False, baseline: Path 
 
 
 def site_files(site: Path) -> dict:
-    """The files hooks/site_safety.py walks, and those it reads, per suffix."""
+    """The files the output check (kbsite/site_safety.py) walks, and those it reads, per suffix."""
     walked = site_safety.site_files(site)
     read = Counter()
     size = Counter()

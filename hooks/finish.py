@@ -33,6 +33,7 @@ def on_startup(command, **kwargs):
     _state["command"] = command
 
 
+@event_priority(lifecycle.SETTINGS)  # before any hook reads a setting
 def on_config(config, **kwargs):
     problems = settings.extra_problems(config.extra)
     try:
@@ -83,5 +84,8 @@ def on_post_build(config, **kwargs):
         failures = site_steps.run(site, report=_report)
     except site_steps.StepFailed as error:
         raise PluginError(str(error)) from None
+    finally:
+        if background is not None:
+            background.close()  # a step before the link check failed: stop its workers (twice is harmless)
     if failures and _state["command"] != "serve":
         raise PluginError("; ".join(failures))

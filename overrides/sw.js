@@ -5,7 +5,7 @@
    - Other files of the site (styles, scripts, search index): kept copy first.
    - A new build has a new version: the old cache is deleted on activation,
      so an update is picked up on the next visit with a connection.
-   Only this site's own files are ever fetched or kept. hooks/offline.py
+   Only this site's own files are ever fetched or kept. kbsite/offline.py (the offline site step)
    writes the version at build time. */
 "use strict";
 var VERSION = "__KB_VERSION__";

@@ -102,11 +102,13 @@ def test_a_misspelt_setting_fails_the_build_naming_the_key(tmp_path):
         in build.log
 
 
-def test_a_variable_with_a_value_it_does_not_take_fails_the_build_naming_it(tmp_path):
+@pytest.mark.parametrize("parallel", [False, True], ids=["mkdocs-build", "parallel-build"])
+def test_a_variable_with_a_value_it_does_not_take_fails_the_build_naming_it(tmp_path, parallel):
     docs = write_tree(tmp_path / "docs", {"a.md": page_text("# A\n", "A")})
-    build = run_build(docs, tmp_path, env={"KB_LINKCHECK_EXTERNAL": "oui"})
+    build = run_build(docs, tmp_path, env={"KB_LINKCHECK_EXTERNAL": "oui"}, parallel=parallel)
     assert build.returncode != 0
     assert "KB_LINKCHECK_EXTERNAL='oui': expected one of" in build.log
+    assert "Traceback" not in build.log, build.log
 
 
 @pytest.mark.parametrize("environ, problem", [
@@ -134,6 +136,7 @@ def test_the_real_settings_are_valid_and_a_wrong_shape_is_named():
     from conftest import repo_config
 
     assert settings.extra_problems(repo_config()["extra"]) == []
+    assert settings.extra_problems({"kb_redirects": None, "kb_nav_order": None}) == []  # left empty: none
     problems = settings.extra_problems({"kb_offline_keep": [{"path": "/surdose/", "fr": "En cas de surdose"}],
                                         "kb_nav_order": ["index.md", "index.md"], "generator": False})
     assert sorted(problems) == ["extra.kb_nav_order: ['index.md', 'index.md'] has non-unique elements",

@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         site = read_site(config_file, args.site_dir)
-    except (MkDocsException, OSError) as error:  # a bad mkdocs.yml: say so, as mkdocs build does
+    except (MkDocsException, OSError, settings.SettingsError) as error:  # a bad mkdocs.yml or KB_* value
         sys.stderr.write(f"parallel build: {config_file}: {error}\n")
         return 1
     parts_dir = site.root.parent / f".{site.root.name}.parts"

@@ -48,7 +48,7 @@ def i18n_plugin(config):
 
 
 def phase(config) -> Phase:
-    only = settings.environment().build_language
+    only = settings.build_language()
     plugin = i18n_plugin(config)
     nested = plugin is not None and only is None and bool(plugin.building)
     return Phase(nested, only)

@@ -30,6 +30,7 @@ at -100 (its nested builds of the other languages happen inside its
 from __future__ import annotations
 
 # Priorities, by what they are relative to.
+SETTINGS = 101  # the site's settings are checked before anything reads them
 FIRST = 100  # before every plugin (static-i18n must be told the language first)
 DEFAULT = 0  # MkDocs' default: order does not matter
 AFTER_CSP_INPUT = 50  # before hooks that keep a page's output
@@ -46,13 +47,13 @@ EVENTS = (
     ("on_startup", DEFAULT, "csp.py", "remembers build or serve"),
     ("on_startup", DEFAULT, "content_model.py", "remembers build or serve"),
     ("on_startup", DEFAULT, "finish.py", "remembers build or serve"),
+    ("on_config", SETTINGS, "finish.py", "extra.kb_* and KB_* checked (kbsite.settings)"),
     ("on_config", FIRST, "language_split.py", "a parallel build's process: its one language"),
     ("on_config", DEFAULT, "render_guard.py", "the renderer's time limit"),
     ("on_config", DEFAULT, "language_switcher.py", "warns once when site_url is not set"),
     ("on_config", DEFAULT, "csp.py", "the theme's inline script hashes"),
     ("on_config", DEFAULT, "abbreviations.py", "the abbreviation file of each language"),
     ("on_config", DEFAULT, "content_model.py", "no edit link without a repository"),
-    ("on_config", DEFAULT, "finish.py", "extra.kb_* and KB_* checked (kbsite.settings)"),
     ("on_pre_build", DEFAULT, "localized_404.py", "forgets the 404 pages of a previous build"),
     ("on_pre_build", DEFAULT, "content_model.py", "stage 1: the checks over docs/"),
     ("on_pre_build", DEFAULT, "html_allowlist.py", "forgets the problems of a previous build"),

@@ -1,6 +1,6 @@
 """Three narrow edits of Material 9.8's built JavaScript bundle.
 
-1. Alternate links (hooks/language_switcher.py). Material's ``setupAlternate``
+1. Alternate links (for hooks/language_switcher.py's links; the material_bundle site step). Material's ``setupAlternate``
    fetches ``sitemap.xml`` next to every URL found in a
    ``<link rel="alternate">`` and, on any click whose target starts with one
    of those URLs, rewrites the target as if each alternate were a sibling site
@@ -8,7 +8,7 @@
    hijacks ordinary links (``/guides/`` is a prefix of ``/guides/x/``) and
    costs two 404 requests per page. We narrow its selector so it matches
    nothing; our own ``kb-languages.js`` does the language switching.
-2. Tooltips as text (hooks/theme_escaping.py). With ``content.tooltips``
+2. Tooltips as text (the material_bundle site step). With ``content.tooltips``
    Material shows an element's ``title`` in a tooltip by adding it as HTML
    (``innerHTML``): a link title, an abbreviation's definition, or a heading
    whose text merely *reads* ``<img onerror=…>`` would become markup and run.
@@ -96,7 +96,7 @@ def _edit(site_dir: Path, edits, why: str) -> Path:
 
 def disable_alternate_interception(site_dir: Path) -> Path:
     return _edit(site_dir, [(ORIGINAL, NARROWED)],
-                 "Material changed its language selector code: re-check hooks/language_switcher.py")
+                 "Material changed its language selector code: re-check hooks/kbsite/material_bundle.py (alternate links)")
 
 
 def search_settings_on_demand(site_dir: Path, settings: dict) -> Path:

@@ -83,6 +83,13 @@ def environment(environ=None) -> Environment:
     )
 
 
+def build_language(environ=None) -> str | None:
+    """KB_BUILD_LANGUAGE alone (asked by every hook on every event; the other
+    variables are checked once, at the start of the build)."""
+    environ = os.environ if environ is None else environ
+    return environ.get("KB_BUILD_LANGUAGE", "").strip() or None
+
+
 def today(environ=None) -> dt.date:
     return environment(environ).today or dt.date.today()
 
@@ -93,7 +100,8 @@ def extra_problems(extra: dict) -> list[str]:
 
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     known = set(schema["properties"])
-    ours = {key: value for key, value in (extra or {}).items() if key.startswith("kb_")}
+    # A key left with nothing under it (YAML null) means "none", as before the schema.
+    ours = {key: value for key, value in (extra or {}).items() if key.startswith("kb_") and value is not None}
     problems = [f"extra.{key}: not a setting of this site (known: {', '.join(sorted(known))})"
                 for key in sorted(set(ours) - known)]
     validator = jsonschema.Draft202012Validator(schema)

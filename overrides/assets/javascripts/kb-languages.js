@@ -1,6 +1,6 @@
 /*
  * Languages with Material's instant navigation (see hooks/language_switcher.py
- * and hooks/language_base.py). Loaded before Material's bundle, it:
+ * and the sitemaps and search_settings steps of hooks/kbsite/site_steps.py). Loaded before Material's bundle, it:
  *
  * 1. points Material's base URL at this language's root, so an English page
  *    fetches /en/sitemap.xml, and search runs in our worker over that
