@@ -55,9 +55,10 @@ def on_files(files, config, **kwargs):
     if not build_state.phase(config).whole_site or _state["background"] is not None:
         return files
     pages = sum(1 for f in files if f.is_documentation_page()) * len(build_state.languages(config))
-    workers = settings.environment().linkcheck_workers
-    if (workers or worker_count()) > 1 and (workers or pages >= sitelinks.PARALLEL_FROM):
-        _state["background"] = BackgroundCheck(Path(config.site_dir), config.site_url or "", workers or worker_count())
+    asked = settings.environment().linkcheck_workers is not None  # tests force it on small sites
+    workers = worker_count()
+    if workers > 1 and (asked or pages >= sitelinks.PARALLEL_FROM):
+        _state["background"] = BackgroundCheck(Path(config.site_dir), config.site_url or "", workers)
     return files
 
 

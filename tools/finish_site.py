@@ -50,9 +50,13 @@ def print_message(step: str, message: site_steps.Message) -> None:
 
 
 def run_steps(site: site_steps.Site, only: tuple[str, ...] = (), name: str = "site") -> int:
-    """Every step (or ``only``) over ``site``; 0 when the site is finished."""
+    """Every step (or ``only``) over ``site``; 0 when the site is finished,
+    1 when it is not, 2 when ``only`` names no step."""
     try:
         failures = site_steps.run(site, only, report=print_message)
+    except site_steps.UnknownStep as error:  # a mistyped --only: the command's usage, not the site
+        sys.stderr.write(f"{error}\n")
+        return 2
     except site_steps.StepFailed as error:
         sys.stderr.write(f"{name}: {error}\n")
         return 1
@@ -62,11 +66,6 @@ def run_steps(site: site_steps.Site, only: tuple[str, ...] = (), name: str = "si
 
 
 def steps(args) -> int:
-    if args.only:
-        unknown = [step for step in args.only if step not in site_steps.NAMES]
-        if unknown:
-            sys.stderr.write(f"unknown step(s): {', '.join(unknown)}; the steps are: {', '.join(site_steps.NAMES)}\n")
-            return 2
     site = site_from_config(args.config_file.resolve(), args.site_dir)
     if not site.root.is_dir():
         sys.stderr.write(f"{site.root}: no built site here (python3 dev.py build)\n")

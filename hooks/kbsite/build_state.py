@@ -21,7 +21,7 @@ from pathlib import Path
 from . import settings
 from .languages import Language
 
-SPLIT_VARIABLE = "KB_BUILD_LANGUAGE"
+SPLIT_VARIABLE = settings.BUILD_LANGUAGE
 
 
 @dataclass(frozen=True)

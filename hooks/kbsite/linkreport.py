@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import sitelinks
 from .external import Settings, check_urls
-from .sourcemap import Location, locate, page_source, suffix_languages, theme_template
+from .sourcemap import Location, docs_markdown, locate, page_source, theme_template
 
 EXPLANATIONS = {
     "broken-link": "no page or file at this address",
@@ -114,8 +114,7 @@ def markdown_locator(site_dir: Path, docs_dir: Path, root: Path | None = None, r
     A page built from no Markdown file (404, offline, a theme page) is
     reported at its HTML page and line, or with ``theme_fallback`` (the site
     was built from this docs/ and theme) at the template that writes the link."""
-    markdown = {p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")}
-    languages = suffix_languages(markdown)
+    markdown, languages = docs_markdown(docs_dir)
     pages = [p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")]
     sources = {page: page_source(page, markdown, languages) for page in pages}
     directory_urls = any(source and source.use_directory_urls for source in sources.values())

@@ -23,8 +23,7 @@ from pathlib import Path
 
 SCHEMA = Path(__file__).resolve().parents[2] / "schema" / "extra.schema.json"
 
-# Read by mkdocs.yml itself (!ENV), listed here so that README and this module agree.
-MKDOCS_VARIABLES = ("KB_SITE_URL", "KB_REPO_URL", "KB_EDIT_URI")
+BUILD_LANGUAGE = "KB_BUILD_LANGUAGE"  # set by tools/parallel_build.py for each of its processes
 TRUE, FALSE = ("1", "true", "yes"), ("", "0", "false", "no")
 
 
@@ -75,7 +74,7 @@ def environment(environ=None) -> Environment:
     """Every ``KB_*`` variable the Python code reads, parsed and checked."""
     environ = os.environ if environ is None else environ
     return Environment(
-        build_language=environ.get("KB_BUILD_LANGUAGE", "").strip() or None,
+        build_language=build_language(environ),
         external_links=_flag("KB_LINKCHECK_EXTERNAL", environ),
         linkcheck_workers=_count("KB_LINKCHECK_WORKERS", environ),
         today=_date("KB_TODAY", environ),
@@ -87,7 +86,7 @@ def build_language(environ=None) -> str | None:
     """KB_BUILD_LANGUAGE alone (asked by every hook on every event; the other
     variables are checked once, at the start of the build)."""
     environ = os.environ if environ is None else environ
-    return environ.get("KB_BUILD_LANGUAGE", "").strip() or None
+    return environ.get(BUILD_LANGUAGE, "").strip() or None
 
 
 def today(environ=None) -> dt.date:

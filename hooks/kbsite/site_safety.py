@@ -383,13 +383,12 @@ def check_site(site_dir: Path, policy: Policy, workers: int = 1, sources=None) -
 def source_finder(docs_dir: Path | None, shown):
     """sources(relative) for check_site: the Markdown file an HTML page (or
     its embed variant) comes from, as ``shown(path)`` names it."""
-    from .sourcemap import page_source, suffix_languages
+    from .sourcemap import docs_markdown, page_source
 
     if docs_dir is None or not Path(docs_dir).is_dir():
         return None
     docs_dir = Path(docs_dir)
-    markdown = {p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")}
-    languages = suffix_languages(markdown)
+    markdown, languages = docs_markdown(docs_dir)
 
     def sources(relative: str) -> str | None:
         page = relative[len(EMBED_DIR) + 1:] if relative.startswith(EMBED_DIR + "/") else relative

@@ -73,6 +73,10 @@ class StepFailed(Exception):
     """A step could not finish the site; the message names what to fix."""
 
 
+class UnknownStep(StepFailed):
+    """``only`` names a step that does not exist."""
+
+
 def _shown(site: Site) -> Callable[[Path], str]:
     def shown(path: Path) -> str:
         try:
@@ -200,7 +204,7 @@ def run(site: Site, only: tuple[str, ...] = (), report=None) -> list[str]:
     finish the site."""
     unknown = [name for name in only if name not in NAMES]
     if unknown:
-        raise StepFailed(f"unknown step(s) {', '.join(unknown)}; the steps are: {', '.join(NAMES)}")
+        raise UnknownStep(f"unknown step(s): {', '.join(unknown)}; the steps are: {', '.join(NAMES)}")
     failures = []
     for step in STEPS:
         if only and step.name not in only:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .htmlscan import Link
@@ -137,6 +137,13 @@ class PageSource:
     page_url: str  # the page's site-relative URL ("en/guides/x/")
     source_dir_url: str  # the URL links in that file are relative to ("en/guides/")
     use_directory_urls: bool
+
+
+def docs_markdown(docs_dir: Path) -> tuple[set[str], set[str]]:
+    """docs/'s Markdown files (relative paths) and the language suffixes they
+    use: what ``page_source`` needs to map built pages back to them."""
+    markdown = {p.relative_to(docs_dir).as_posix() for p in Path(docs_dir).rglob("*.md")}
+    return markdown, suffix_languages(markdown)
 
 
 def suffix_languages(markdown_files: set[str]) -> set[str]:
