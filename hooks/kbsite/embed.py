@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from . import csp
+from .languages import site_base
 
 EMBED_DIR = "embed"
 OEMBED_WIDTH = 720
@@ -50,10 +51,6 @@ class EmbedInfo:
     page_url: str  # absolute URL of the full page
     card_dest: str = ""  # site-relative file of the short card (oEmbed)
     card_url: str = ""  # absolute URL of the short card
-
-
-def site_base(site_url: str) -> str:
-    return site_url if site_url.endswith("/") else site_url + "/"
 
 
 def oembed_dest(page_dest: str) -> str:

@@ -71,13 +71,18 @@ def switch_targets(counterparts: list[Counterpart]) -> dict[str, str]:
     }
 
 
+def site_base(site_url: str) -> str:
+    """``site_url`` ending with one slash: the base absolute page URLs are joined to."""
+    return site_url if site_url.endswith("/") else site_url + "/"
+
+
 def hreflang_links(counterparts: list[Counterpart], site_url: str, default: str) -> list[tuple[str, str]]:
     """``(hreflang, absolute URL)`` pairs for ``<link rel="alternate">``.
 
     Only real translations are announced; ``x-default`` points to the default
     language's version, or is left out when the page has none.
     """
-    base = site_url if site_url.endswith("/") else site_url + "/"
+    base = site_base(site_url)
     links = [(c.language.code, base + c.url) for c in counterparts if c.translated]
     default_url = dict(links).get(default)
     if default_url is not None:

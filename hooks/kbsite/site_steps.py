@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import embed, linkreport, material_bundle, offline, phone_links, redirects, search_shards, site_safety
-from .languages import Language
+from .languages import Language, site_base
 from .search_index import INDEX, read_combined, write_search_settings
 from .sitemap import write_sitemap
 
@@ -91,7 +91,7 @@ def language_sitemaps(site: Site) -> list[Message]:
     root_sitemap = site.root / "sitemap.xml"
     if not site.site_url or not root_sitemap.is_file():
         return []
-    base = site.site_url if site.site_url.endswith("/") else site.site_url + "/"
+    base = site_base(site.site_url)
     locations = re.findall(r"<loc>([^<]*)</loc>", root_sitemap.read_text(encoding="utf-8"))
     for code, prefix in site.languages[1:]:
         urls = [url.replace("&amp;", "&") for url in locations if url.startswith(base + prefix)]
