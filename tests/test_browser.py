@@ -136,7 +136,7 @@ def test_no_request_leaves_the_site_and_no_cookie_is_set(real_site, recorded_pag
         for p in site_dir.rglob("index.html") if not is_redirect_page(p)
     )
     assert len(urls) >= 4
-    visit_in_tabs(recorded_page.context, [real_site.base_url + url for url in urls], wait_until="networkidle")
+    visit_in_tabs(recorded_page.context, [real_site.base_url + url for url in urls], wait_until="networkidle", tabs=6)
     page.goto(real_site.base_url, wait_until="networkidle")
     search(page, "surdose")
     assert recorded_page.hosts() == {"127.0.0.1"}
@@ -182,4 +182,9 @@ def test_the_search_index_loads_only_when_the_reader_opens_search(real_site, rec
     assert index.value.url == base + "en/search/kb/manifest.json"
     page.keyboard.type("naloxone")
     page.wait_for_function(SEARCH_READY, timeout=10_000)
+    # the worker answers each keystroke: a prefix typed while the index loads
+    # may show "no result" for a moment before the whole word's results come
+    page.wait_for_function("() => document.querySelector('.md-search-result__item > a') !== null",
+                           timeout=10_000)
+    assert page.input_value(SEARCH_INPUT) == "naloxone"
     assert search_results(page) and all(url.startswith(base + "en/") for url in search_results(page))
