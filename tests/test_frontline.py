@@ -36,9 +36,12 @@ def start_axe(page, axe_source: str) -> None:
     """axe-core's WCAG 2.2 A/AA rules, started on the page (not awaited)."""
     # Evaluated through the DevTools protocol: an injected <script> would be
     # refused by the page's Content-Security-Policy, as any inline script is.
+    # resultTypes: every violating node is still reported; passes and
+    # incomplete results keep one node each, which is what makes a run slow
+    # (measured on 24 pages of the site: axe.run 6.0 s, 3.4 s with it).
     page.evaluate(axe_source)
-    page.evaluate("tags => { window.__kbAxe = axe.run(document, {runOnly: {type: 'tag', values: tags}}) }",
-                  WCAG_TAGS)
+    page.evaluate("tags => { window.__kbAxe = axe.run(document,"
+                  " {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}) }", WCAG_TAGS)
 
 
 def axe_results(page) -> list[str]:
