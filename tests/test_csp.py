@@ -13,7 +13,7 @@ import re
 
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, SEARCH_INPUT, is_redirect_page, record_csp_violations
+from conftest import ROOT, SEARCH_INPUT, is_redirect_page, record_csp_violations, visit_in_tabs
 from kbsite import csp
 
 
@@ -62,14 +62,16 @@ def test_no_page_breaks_the_policy_or_logs_an_error(real_site, browser):
     context = browser.new_context(service_workers="block")
     violations = record_csp_violations(context)
     errors: list[str] = []
-    page = context.new_page()
-    page.on("console", lambda message: message.type == "error" and errors.append(f"{page.url}: {message.text}"))
-    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+    # Every tab's console errors and uncaught exceptions (the pages load side by side).
+    context.on("console", lambda message: message.type == "error"
+               and errors.append(f"{message.page.url if message.page else '?'}: {message.text}"))
+    context.on("weberror", lambda error: errors.append(f"{error.page.url if error.page else '?'}: {error.error}"))
     try:
         pages = [relative for relative in html_files(site) if not is_redirect_page(site / relative)]
-        for relative in pages:  # (a redirect page moves on: tests/test_redirects.py follows them under the policy)
-            url = real_site.base_url + (relative[: -len("index.html")] if relative.endswith("index.html") else relative)
-            page.goto(url, wait_until="load")
+        # (a redirect page moves on: tests/test_redirects.py follows them under the policy)
+        urls = [real_site.base_url + (relative[: -len("index.html")] if relative.endswith("index.html") else relative)
+                for relative in pages]
+        visit_in_tabs(context, urls, wait_until="load")
         assert len(pages) > 150
     finally:
         context.close()

@@ -3,6 +3,7 @@ _headers file, and a partner page of another origin sizing the iframes."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -18,6 +19,14 @@ OEMBED_SCHEMA = json.loads((ROOT / "schema" / "oembed.schema.json").read_text(en
 
 
 def soup(path: Path) -> BeautifulSoup:
+    """The file parsed, once while it is unchanged (a full page is read for its
+    oEmbed link, its snippet, its title and its heading); not to be modified."""
+    stat = path.stat()
+    return _parsed(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed(path: Path, mtime_ns: int, size: int) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
