@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import SEARCH_INPUT, SEARCH_READY, is_redirect_page, search, search_results, visit_in_tabs
+from conftest import SEARCH_INPUT, SEARCH_READY, search, search_results
 
 
 def mark_document(page):
@@ -129,14 +129,9 @@ def test_each_language_downloads_only_its_own_index(real_site, recorded_page):
 
 
 def test_no_request_leaves_the_site_and_no_cookie_is_set(real_site, recorded_page):
+    """A visit and a search (every page's own requests, cookies and storage:
+    tests/test_every_page.py, which loads each page once for all its checks)."""
     page = recorded_page.page
-    site_dir = real_site.build.site_dir
-    urls = sorted(
-        p.relative_to(site_dir).as_posix()[: -len("index.html")]
-        for p in site_dir.rglob("index.html") if not is_redirect_page(p)
-    )
-    assert len(urls) >= 4
-    visit_in_tabs(recorded_page.context, [real_site.base_url + url for url in urls], wait_until="networkidle", tabs=6)
     page.goto(real_site.base_url, wait_until="networkidle")
     search(page, "surdose")
     assert recorded_page.hosts() == {"127.0.0.1"}

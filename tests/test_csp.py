@@ -13,7 +13,7 @@ import re
 
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, SEARCH_INPUT, is_redirect_page, record_csp_violations, visit_in_tabs
+from conftest import ROOT, SEARCH_INPUT, record_csp_violations
 from kbsite import csp
 
 
@@ -55,28 +55,7 @@ def test_only_the_themes_own_inline_scripts_get_a_hash():
     assert filled.count("'sha256-") == 1 and csp.PLACEHOLDER not in filled
 
 
-def test_no_page_breaks_the_policy_or_logs_an_error(real_site, browser):
-    """Every page of the site (full pages, embed variants, 404 pages, the
-    offline page), served with its _headers, loaded in Chromium."""
-    site = real_site.build.site_dir
-    context = browser.new_context(service_workers="block")
-    violations = record_csp_violations(context)
-    errors: list[str] = []
-    # Every tab's console errors and uncaught exceptions (the pages load side by side).
-    context.on("console", lambda message: message.type == "error"
-               and errors.append(f"{message.page.url if message.page else '?'}: {message.text}"))
-    context.on("weberror", lambda error: errors.append(f"{error.page.url if error.page else '?'}: {error.error}"))
-    try:
-        pages = [relative for relative in html_files(site) if not is_redirect_page(site / relative)]
-        # (a redirect page moves on: tests/test_redirects.py follows them under the policy)
-        urls = [real_site.base_url + (relative[: -len("index.html")] if relative.endswith("index.html") else relative)
-                for relative in pages]
-        visit_in_tabs(context, urls, wait_until="load")
-        assert len(pages) > 150
-    finally:
-        context.close()
-    assert violations == []
-    assert errors == []
+# No page breaks the policy or logs an error: tests/test_every_page.py (every page, loaded once).
 
 
 def test_the_site_works_under_its_policy(real_site, recorded_page):

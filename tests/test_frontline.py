@@ -12,68 +12,12 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import ROOT, QuietHandler, free_port, is_redirect_page, visit_in_tabs
+from conftest import QuietHandler, axe_violations, free_port
 
-AXE_VERSION = "4.14.1"  # dev.py's AXE_VERSION
-AXE = ROOT / ".venv" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 FIRST_VISIT_BUDGET = 150 * 1024
 
 
-@pytest.fixture(scope="session")
-def axe_source() -> str:
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run the tests with `python3 dev.py test` (it fetches axe-core)")
-    return AXE.read_text(encoding="utf-8")
-
-
-def site_pages(site: Path) -> list[str]:
-    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if not is_redirect_page(p))
-    return [p[: -len("index.html")] if p.endswith("index.html") else p for p in pages]
-
-
-def start_axe(page, axe_source: str) -> None:
-    """axe-core's WCAG 2.2 A/AA rules, started on the page (not awaited)."""
-    # Evaluated through the DevTools protocol: an injected <script> would be
-    # refused by the page's Content-Security-Policy, as any inline script is.
-    # resultTypes: every violating node is still reported; passes and
-    # incomplete results keep one node each, which is what makes a run slow
-    # (measured on 24 pages of the site: axe.run 6.0 s, 3.4 s with it).
-    page.evaluate(axe_source)
-    page.evaluate("tags => { window.__kbAxe = axe.run(document,"
-                  " {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}) }", WCAG_TAGS)
-
-
-def axe_results(page) -> list[str]:
-    """The violations of the run start_axe started, once it has finished."""
-    result = page.evaluate("() => window.__kbAxe")
-    return [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in result["violations"]]
-
-
-def axe_violations(page, axe_source: str) -> list[str]:
-    start_axe(page, axe_source)
-    return axe_results(page)
-
-
-AXE_SHARDS = 4  # every page, cut in shards that pytest-xdist runs side by side
-
-
-@pytest.mark.parametrize("shard", range(AXE_SHARDS))
-def test_axe_finds_no_wcag_violation_on_any_page(real_site, browser, axe_source, shard):
-    site = real_site.build.site_dir
-    every = site_pages(site)
-    assert len(every) >= 160  # full pages, embed variants, 404 pages, the offline page
-    pages = every[shard::AXE_SHARDS]
-    context = browser.new_context(service_workers="block")
-    try:
-        # Two tabs at once: each page is loaded and checked whole, the runs overlap.
-        results = visit_in_tabs(context, [real_site.base_url + url for url in pages], wait_until="load", tabs=2,
-                                then=(lambda page, url: start_axe(page, axe_source), lambda page, url: axe_results(page)))
-    finally:
-        context.close()
-    assert len(results) == len(pages)
-    found = {url: violations for url, violations in results.items() if violations}
-    assert found == {}
+# Every page's axe-core check is in tests/test_every_page.py (one load serves all the checks).
 
 
 def test_axe_would_catch_the_default_link_styling(real_site, browser, axe_source):

@@ -16,7 +16,7 @@ import re
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import build_fixture_into, free_port, indexed_pages, record_csp_violations, serve
+from conftest import axe_violations, build_fixture_into, free_port, indexed_pages, record_csp_violations, serve
 
 REDIRECTS = {"guides/premiere.md": "guides/ensemble.md#premiere", "seconde.md": "guides/ensemble.md#seconde"}
 
@@ -116,12 +116,10 @@ def served_as(body: str):
     return lambda route: route.fulfill(body=body, content_type="text/html")
 
 
-def test_a_redirect_page_that_does_not_move_passes_axe(redirected, browser):
+def test_a_redirect_page_that_does_not_move_passes_axe(redirected, browser, axe_source):
     """A browser or a reader may refuse the refresh: the page left on screen
     is then the one a reader must be able to use (axe, both languages)."""
-    from test_frontline import AXE, axe_violations  # the sweep's own rules and tags
-
-    axe = AXE.read_text(encoding="utf-8")
+    axe = axe_source
     port = free_port()
     server = serve(redirected.site_dir, port, with_headers=True)
     page = browser.new_page()

@@ -20,9 +20,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from conftest import COUNT_SEARCH_ANSWERS, ROOT, SEARCH_INPUT, indexed_pages, search, search_whole_query
+from conftest import AXE, COUNT_SEARCH_ANSWERS, ROOT, SEARCH_INPUT, WCAG_TAGS, indexed_pages, search, search_whole_query
 from kbsite import search_shards
-from test_frontline import AXE, WCAG_TAGS
 
 QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yml").read_text(encoding="utf-8"))
 
