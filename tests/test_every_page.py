@@ -84,10 +84,10 @@ def test_no_page_leaves_the_site_breaks_the_policy_logs_an_error_or_fails_axe(re
 BROKEN_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Broken</title>
 <meta http-equiv="Content-Security-Policy"
-      content="default-src 'self'; script-src 'self' 'unsafe-inline'; img-src 'self' http://localhost:9">
+      content="default-src 'self'; script-src 'self' 'unsafe-inline'; img-src 'self' http://localhost:{port}">
 </head><body><main><h1>Broken</h1>
-<img src="http://localhost:9/outside.png">
-<script src="http://localhost:9/refused.js"></script>
+<img src="http://localhost:{port}/outside.png">
+<script src="http://localhost:{port}/refused.js"></script>
 <script>document.cookie = "kept=1"; localStorage.setItem("kept", "1"); console.error("logged");
 setTimeout(() => { throw new Error("uncaught") }, 0)</script>
 </main></body></html>
@@ -95,17 +95,19 @@ setTimeout(() => { throw new Error("uncaught") }, 0)</script>
 
 
 def test_the_sweep_can_fail(tmp_path, browser, axe_source):
-    """A page with one of each fault, each reported by its check (port 9 of
-    localhost answers nothing: the request leaves and fails, offline)."""
-    (tmp_path / "index.html").write_text(BROKEN_PAGE, encoding="utf-8")
+    """A page with one of each fault, each reported by its check; "another
+    host" is the test's own server named ``localhost``, so nothing leaves the
+    machine."""
     port = free_port()
+    (tmp_path / "index.html").write_text(BROKEN_PAGE.replace("{port}", str(port)), encoding="utf-8")
     server = serve(tmp_path, port)
     try:
         found = sweep(browser, [f"http://127.0.0.1:{port}/"], axe_source)
     finally:
         server.shutdown()
     # (Chromium reports the refused script's request too: the check sees what was asked for.)
-    assert sorted(found.outside_hosts("127.0.0.1")) == ["http://localhost:9/outside.png", "http://localhost:9/refused.js"]
+    assert sorted(found.outside_hosts("127.0.0.1")) == [f"http://localhost:{port}/outside.png",
+                                                          f"http://localhost:{port}/refused.js"]
     assert [cookie["name"] for cookie in found.cookies] == ["kept"]
     assert list(found.storage.values()) == [[1, 0]]
     assert any("refused.js" in violation for violation in found.policy), found.policy
