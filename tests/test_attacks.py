@@ -236,6 +236,12 @@ TRAP = """
 """
 
 
+OPEN_ENCLOSING_DETAILS = """element => {
+  for (let details = element.closest("details"); details; details = details.parentElement?.closest("details"))
+    details.open = true
+}"""
+
+
 def exercise(page, url: str, hits: list[str]) -> None:
     """Load, then hover, focus and click everything the content holds that a
     reader could reach: an element that is not rendered (no box, hidden) is
@@ -250,6 +256,10 @@ def exercise(page, url: str, hits: list[str]) -> None:
             page.goto(url, wait_until="load")
         element = targets.nth(index)
         try:
+            if not element.is_visible():
+                # Inside a closed <details> (or one an earlier click closed
+                # again): opened, as a reader would open it.
+                element.evaluate(OPEN_ENCLOSING_DETAILS, timeout=300)
             if not element.is_visible():
                 element.focus(timeout=300)
                 continue
@@ -306,6 +316,26 @@ def neutralised_served(neutralised_build):
     server.shutdown()
 
 
+def exercise_pages(browser, urls: list[str], navigation_url: str, share: range) -> tuple[list[str], int]:
+    """Every page of ``urls`` exercised in a context without the CSP, then the
+    share of the navigation's labels hovered on ``navigation_url``; returns
+    what ran (TRAP's reports, dialogs) and how many labels were hovered."""
+    context = browser.new_context(bypass_csp=True)
+    hits: list[str] = []
+    context.expose_binding("__kbxHit", lambda source, text: hits.append(text))
+    context.add_init_script(TRAP)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: (hits.append(f"dialog {dialog.message}"), dialog.dismiss()))
+    try:
+        for url in urls:
+            exercise(page, url, hits)
+        page.goto(navigation_url, wait_until="load")
+        hovered = hover_links(page, ".md-sidebar--primary .md-nav__link", share)
+    finally:
+        context.close()
+    return hits, hovered
+
+
 # The sample is cut in shards, each its own test, so that pytest-xdist runs
 # them side by side (most of the time is spent waiting on timeouts of
 # elements that cannot be hovered or clicked); every page is exercised.
@@ -323,18 +353,35 @@ def test_sampled_vectors_never_run_in_chromium_even_without_the_csp(scenario, sh
     assert len(urls) >= 5, "the sample must exist in the built site"
     # A page and its embed variant go to the same shard: shards of even cost.
     mine = [page for url in urls[shard::SHARDS[scenario]] for page in (url, url.replace(f":{port}/", f":{port}/embed/"))]
-    context = browser.new_context(bypass_csp=True)
-    hits: list[str] = []
-    context.expose_binding("__kbxHit", lambda source, text: hits.append(text))
-    context.add_init_script(TRAP)
-    page = context.new_page()
-    page.on("dialog", lambda dialog: (hits.append(f"dialog {dialog.message}"), dialog.dismiss()))
-    try:
-        for url in mine:
-            exercise(page, url, hits)
-        # Every label of the site's navigation, a share of them in each shard.
-        page.goto(urls[0], wait_until="load")
-        hovered = hover_links(page, ".md-sidebar--primary .md-nav__link", range(shard, 10_000, SHARDS[scenario]))
-    finally:
-        context.close()
+    hits, hovered = exercise_pages(browser, mine, urls[0], range(shard, 10_000, SHARDS[scenario]))
     assert mine and hovered and hits == []
+
+
+RUNS_ON_EVERY_ACTION = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Runs</title></head><body>
+<article>
+<a href="#here" onmouseover="alert('hover')">hover</a>
+<button type="button" onclick="alert('click')">click</button>
+<input aria-label="focus" onfocus="alert('focus')">
+<details><summary>open</summary><span tabindex="0" onfocus="alert('opened')">inside</span></details>
+</article>
+<nav class="md-sidebar md-sidebar--primary"><a class="md-nav__link" href="#nav" onmouseover="alert('navigation')">n</a></nav>
+<script>setTimeout(() => alert("late"), 50)</script>
+</body></html>
+"""
+
+
+def test_the_exercise_can_fail(tmp_path, browser):
+    """A page whose script runs on a hover, a click, a focus, on a focus inside
+    a details (which the clicks on the details and its summary leave closed),
+    in the navigation, and a moment after load: the exercise reports each."""
+    (tmp_path / "index.html").write_text(RUNS_ON_EVERY_ACTION, encoding="utf-8")
+    port = free_port()
+    server = serve(tmp_path, port)
+    try:
+        hits, hovered = exercise_pages(browser, [f"http://127.0.0.1:{port}/"], f"http://127.0.0.1:{port}/", range(10))
+    finally:
+        server.shutdown()
+    assert hovered == 1
+    ran = {hit.split(" at ")[0] for hit in hits}
+    assert {"alert(hover)", "alert(click)", "alert(focus)", "alert(opened)", "alert(navigation)", "alert(late)"} <= ran, hits
