@@ -98,9 +98,9 @@ def search_whole_query(page, query: str) -> list[str]:
     once), read as soon as that answer is on screen. For many queries in a
     row; ``search`` types key by key, as a reader does. The page must carry
     COUNT_SEARCH_ANSWERS (``page.add_init_script``) before it loads."""
-    answered = page.evaluate("() => window.__kbSearchAnswers")
     if page.input_value(SEARCH_INPUT) == query:
         return search_results(page)
+    answered = page.evaluate("() => window.__kbSearchAnswers")
     page.fill(SEARCH_INPUT, query)
     page.press(SEARCH_INPUT, "End")
     page.wait_for_function("n => window.__kbSearchAnswers > n", arg=answered, timeout=15_000)
@@ -518,9 +518,14 @@ class RecordedPage:
         self.csp_violations: list[str] = []
 
     def hosts(self) -> set[str]:
-        from urllib.parse import urlsplit
+        return {request_host(url) for url in self.requests} - {None}
 
-        return {urlsplit(url).hostname for url in self.requests if not url.startswith(("data:", "blob:"))}
+
+def request_host(url: str) -> str | None:
+    """The host a request went to; None for data: and blob: URLs, which go nowhere."""
+    from urllib.parse import urlsplit
+
+    return None if url.startswith(("data:", "blob:")) else urlsplit(url).hostname
 
 
 @pytest.fixture

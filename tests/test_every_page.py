@@ -13,11 +13,19 @@ shows that each check finds what it is for.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import axe_results, free_port, record_csp_violations, serve, site_pages, start_axe, visit_in_tabs
+from conftest import (
+    axe_results,
+    free_port,
+    record_csp_violations,
+    request_host,
+    serve,
+    site_pages,
+    start_axe,
+    visit_in_tabs,
+)
 
 SHARDS = 4
 
@@ -35,8 +43,7 @@ class Findings:
     cookies: list[dict] = field(default_factory=list)
 
     def outside_hosts(self, host: str) -> list[str]:
-        return [url for url in self.requests
-                if not url.startswith(("data:", "blob:")) and urlsplit(url).hostname != host]
+        return [url for url in self.requests if request_host(url) not in (host, None)]
 
 
 def web_storage(page, url: str) -> list[int]:

@@ -119,7 +119,6 @@ def served_as(body: str):
 def test_a_redirect_page_that_does_not_move_passes_axe(redirected, browser, axe_source):
     """A browser or a reader may refuse the refresh: the page left on screen
     is then the one a reader must be able to use (axe, both languages)."""
-    axe = axe_source
     port = free_port()
     server = serve(redirected.site_dir, port, with_headers=True)
     page = browser.new_page()
@@ -132,7 +131,7 @@ def test_a_redirect_page_that_does_not_move_passes_axe(redirected, browser, axe_
             page.route(url, served_as(still))
             page.goto(url)
             assert page.url == url
-            assert axe_violations(page, axe) == [], old
+            assert axe_violations(page, axe_source) == [], old
     finally:
         page.close()
         server.shutdown()
