@@ -471,16 +471,30 @@ def site_pages(site: Path) -> list[str]:
     return [p[: -len("index.html")] if p.endswith("index.html") else p for p in pages]
 
 
-def start_axe(page, axe_source: str) -> None:
-    """axe-core's WCAG 2.2 A/AA rules, started on the page (not awaited)."""
+def start_axe(page, axe_source: str | None) -> None:
+    """axe-core's WCAG 2.2 A/AA rules, started on the page (not awaited).
+    ``axe_source`` is evaluated first, unless it is None: the page's context
+    then has axe_init_script, so axe-core was there from the page's start."""
     # Evaluated through the DevTools protocol: an injected <script> would be
     # refused by the page's Content-Security-Policy, as any inline script is.
     # resultTypes: every violating node is still reported; passes and
     # incomplete results keep one node each, which is what makes a run slow
     # (measured on 24 pages of the site: axe.run 6.0 s, 3.4 s with it).
-    page.evaluate(axe_source)
-    page.evaluate("tags => { window.__kbAxe = axe.run(document,"
-                  " {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}) }", WCAG_TAGS)
+    # The run starts from a task of its own, so that the call returns at once
+    # and a sweep's tabs run axe side by side (axe.run does most of its work
+    # before its first await: 175 ms a page, one tab after the other, before).
+    if axe_source is not None:
+        page.evaluate(axe_source)
+    page.evaluate("tags => { window.__kbAxe = new Promise(resolve => setTimeout(() => resolve(axe.run(document,"
+                  " {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})), 0)) }", WCAG_TAGS)
+
+
+def axe_init_script(axe_source: str) -> str:
+    """axe-core as a context's init script, in each top-level document before
+    its own scripts (not in frames, where start_axe never put it): a sweep's
+    tabs compile it while they load, side by side, instead of one after the
+    other after load (275 ms a page, measured on 48 pages of the site)."""
+    return "if (window === window.top) {\n" + axe_source + "\n}"
 
 
 def axe_results(page) -> list[str]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from conftest import (
+    axe_init_script,
     axe_results,
     free_port,
     record_csp_violations,
@@ -55,6 +56,7 @@ def sweep(browser, urls: list[str], axe_source: str) -> Findings:
     idle, then run axe-core on it and read its web storage."""
     found = Findings()
     context = browser.new_context()
+    context.add_init_script(axe_init_script(axe_source))
     found.policy = record_csp_violations(context)
     context.on("request", lambda request: found.requests.append(request.url))
     context.on("console", lambda message: message.type == "error"
@@ -62,7 +64,7 @@ def sweep(browser, urls: list[str], axe_source: str) -> Findings:
     context.on("weberror", lambda error: found.exceptions.append(f"{error.page.url if error.page else '?'}: {error.error}"))
     try:
         results = visit_in_tabs(context, urls, wait_until="networkidle",
-                                then=(lambda page, url: start_axe(page, axe_source),
+                                then=(lambda page, url: start_axe(page, None),
                                       lambda page, url: (axe_results(page), web_storage(page, url))))
         found.axe = {url: violations for url, (violations, _) in results.items() if violations}
         found.storage = {url: lengths for url, (_, lengths) in results.items() if lengths != [0, 0]}
