@@ -20,7 +20,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
-from kbsite import abbreviations, build_state
+from kbsite import abbreviations, build_state, snippets
 from kbsite.languages import split_suffix
 
 log = get_plugin_logger("abbreviations")
@@ -50,10 +50,7 @@ def on_config(config, **kwargs):
     _definitions.clear()
     _definitions.update(definitions)
     options = config.mdx_configs.setdefault(SNIPPETS, {})
-    options["base_path"] = [str(includes.resolve())]
-    options["check_paths"] = True
-    options["restrict_base_path"] = True
-    options["url_download"] = False
+    options.update(snippets.options(includes))
     options["auto_append"] = [abbreviations.file_name(codes[0])]
     return config
 

@@ -20,12 +20,20 @@ _SECTION = re.compile(r"Snippet section '(.*)' could not be located")
 MAX_REPORTS = 20
 
 
+def options(includes: Path) -> dict:
+    """pymdownx.snippets' options, the one place they are written: files of
+    ``includes`` only (absolute, so a build from another folder finds them),
+    never above it, never a URL, and a missing file is an error. The build
+    gets them from hooks/abbreviations.py (with the page language's
+    abbreviation file appended), the check before the build here."""
+    return {"base_path": [str(includes.resolve())], "check_paths": True, "restrict_base_path": True,
+            "url_download": False}
+
+
 def _preprocessor(includes: Path):
     import markdown
 
-    md = markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": {
-        "base_path": [str(includes.resolve())], "check_paths": True, "url_download": False,
-        "restrict_base_path": True}})
+    md = markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": options(includes)})
     return md.preprocessors["snippet"]
 
 
