@@ -92,6 +92,27 @@ def test_a_defect_found_by_a_step_fails_the_command_with_its_closing_line(tmp_pa
     assert "site: 1 unsafe file(s) in the built site" in result.stderr
 
 
+def test_a_missing_search_index_is_named_when_the_pages_have_a_search_box(tmp_path, pinned_real_build):
+    """Without Material's search plugin there is no search box and nothing to
+    set up; with the box and no index, the search would be broken: the step
+    says so instead of skipping."""
+    site = tmp_path / "site"
+    shutil.copytree(pinned_real_build.site_dir, site)
+    (site / "search" / "search_index.json").unlink()
+    config = write_config(tmp_path, ROOT / "docs", site)
+    env = {**os.environ, **PINNED, "KB_SITE_URL": SUB_PATH_URL, "NO_MKDOCS_2_WARNING": "1"}
+    run = [sys.executable, str(FINISH), "steps", "-f", str(config), "--only", "search_settings"]
+    result = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "search_settings: search/search_index.json is missing, but the pages have Material's search box" \
+        in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    home = site / "index.html"
+    home.write_text(home.read_text(encoding="utf-8").replace(site_steps.SEARCH_BOX, ""), encoding="utf-8")
+    quiet = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert quiet.returncode == 0, quiet.stderr
+
+
 # --- Settings ------------------------------------------------------------------
 
 def test_a_misspelt_setting_fails_the_build_naming_the_key(tmp_path):

@@ -99,9 +99,17 @@ def language_sitemaps(site: Site) -> list[Message]:
     return [Message("debug", f"sitemaps for {', '.join(code for code, _ in site.languages[1:])}")]
 
 
+SEARCH_BOX = 'data-md-component="search"'  # Material's search box, in every page when its search plugin is on
+
+
 def search_settings(site: Site) -> list[Message]:
     if not (site.root / INDEX).is_file():
-        return []  # no Material search plugin in this build
+        home = site.root / "index.html"
+        if home.is_file() and SEARCH_BOX in home.read_text(encoding="utf-8", errors="replace"):
+            # The pages have a search box that would never get its settings.
+            raise StepFailed(f"{INDEX.as_posix()} is missing, but the pages have Material's search box: "
+                             "build with Material's search plugin (mkdocs.yml, plugins: search) before this step")
+        return []  # no Material search plugin in this build: no search box to set up
     try:
         combined = read_combined(site.root)
         languages = [Language(code, code, prefix) for code, prefix in site.languages]
