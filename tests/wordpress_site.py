@@ -310,18 +310,25 @@ class WordPress:
             self._socket_dir = Path(tempfile.mkdtemp(prefix="wp-db-"))
             self.socket = self._socket_dir / "mariadb.sock"
         user = getpass.getuser()
-        # Debian's mariadbd has crashed once here while creating the system
-        # tables (signal 11 in ha_maria::drop_table, a CI run of 2026-12-02):
-        # a crash of the bootstrap, not of anything under test, gets one more
+        # MariaDB's temporary tables go to a folder of its own, not the
+        # machine's /tmp: a fresh-clone CI run of 2026-12-02 saw the bootstrap
+        # fail with "Could not remove temporary table: '/tmp/#sql-temptable-…',
+        # error: 2" then "Unknown table 'mysql.tmp_user_sys'".
+        tmpdir = self.workdir / "mariadb-tmp"
+        tmpdir.mkdir(exist_ok=True)
+        # Debian's mariadbd has also crashed once here while creating the
+        # system tables (signal 11 in ha_maria::drop_table, another CI run of
+        # that day): a failed bootstrap, not anything under test, gets one more
         # try on an empty folder; a second failure is reported as it is.
         for attempt in (1, 2):
             try:
                 _run(["mariadb-install-db", "--no-defaults", f"--datadir={datadir}", f"--user={user}",
-                      "--auth-root-authentication-method=socket", "--skip-test-db"],
+                      "--auth-root-authentication-method=socket", "--skip-test-db", f"--tmpdir={tmpdir}"],
                      "mariadb-install-db", timeout=120)
                 break
             except WordPressError as error:
-                if attempt == 2 or "Segmentation fault" not in str(error):
+                bootstrap_failed = "Segmentation fault" in str(error) or "Installation of system tables failed" in str(error)
+                if attempt == 2 or not bootstrap_failed:
                     raise
                 shutil.rmtree(datadir, ignore_errors=True)
         init = self.workdir / "mariadb-init.sql"
@@ -333,7 +340,7 @@ class WordPress:
         self._spawn("MariaDB", [
             _mariadbd(), "--no-defaults", f"--datadir={datadir}", f"--socket={self.socket}",
             f"--pid-file={self.workdir / 'mariadb.pid'}", "--skip-networking", f"--user={user}",
-            f"--init-file={init}", f"--log-error={self.db_log}", "--innodb-buffer-pool-size=32M",
+            f"--init-file={init}", f"--log-error={self.db_log}", "--innodb-buffer-pool-size=32M", f"--tmpdir={tmpdir}",
             "--skip-name-resolve",
         ], self.db_log)
         self._wait("MariaDB", self.db_log, self._db_ready)
