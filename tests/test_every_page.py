@@ -47,7 +47,7 @@ class Findings:
         return [url for url in self.requests if request_host(url) not in (host, None)]
 
 
-def web_storage(page, url: str) -> list[int]:
+def web_storage(page) -> list[int]:
     return page.evaluate("() => [localStorage.length, sessionStorage.length]")
 
 
@@ -65,7 +65,7 @@ def sweep(browser, urls: list[str], axe_source: str) -> Findings:
     try:
         results = visit_in_tabs(context, urls, wait_until="networkidle",
                                 then=(lambda page, url: start_axe(page, None),
-                                      lambda page, url: (axe_results(page), web_storage(page, url))))
+                                      lambda page, url: (axe_results(page), web_storage(page))))
         found.axe = {url: violations for url, (violations, _) in results.items() if violations}
         found.storage = {url: lengths for url, (_, lengths) in results.items() if lengths != [0, 0]}
         assert len(results) == len(urls)

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from conftest import AXE, COUNT_SEARCH_ANSWERS, ROOT, SEARCH_INPUT, WCAG_TAGS, indexed_pages, search, search_whole_query
+from conftest import COUNT_SEARCH_ANSWERS, ROOT, SEARCH_INPUT, axe_violations, indexed_pages, search, search_whole_query
 from kbsite import search_shards
 
 QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yml").read_text(encoding="utf-8"))
@@ -87,15 +87,13 @@ def test_one_edit_in_a_word_of_five_letters_or_more_still_finds_it(serve_fixture
 
 
 @pytest.mark.parametrize("prefix, query", [("", "surdose"), ("en/", "overdose"), ("", "naloxone")])
-def test_axe_finds_no_wcag_violation_with_results_on_screen(real_site, browser, prefix, query):
+def test_axe_finds_no_wcag_violation_with_results_on_screen(real_site, browser, axe_source, prefix, query):
     context = browser.new_context()
     try:
         page = context.new_page()
         page.goto(real_site.base_url + prefix, wait_until="networkidle")
         assert search(page, query)
-        page.evaluate(AXE.read_text(encoding="utf-8"))
-        found = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-        assert [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in found["violations"]] == []
+        assert axe_violations(page, axe_source) == []
     finally:
         context.close()
 
