@@ -265,15 +265,18 @@ addEventListener("click", (event) => {
 # measured on this machine, 230 ms an element with locator actions, each a
 # round trip of 10-40 ms. The element is looked up again when its turn comes,
 # as a locator's nth() is.
+# As Playwright's isVisible: a box, and neither hidden nor under a
+# content-visibility: hidden ancestor (a closed <details> keeps its content's old box).
+IS_SHOWN = """const isShown = (element) => {
+    const box = element.getBoundingClientRect()
+    return box.width > 0 && box.height > 0 && element.checkVisibility() && getComputedStyle(element).visibility === "visible"
+  }"""
+
 PREPARE_TARGET = """([selector, index]) => {
   const element = document.querySelectorAll(selector)[index]
   if (!element) return null
-  // As Playwright's isVisible: a box, and neither hidden nor under a
-  // content-visibility: hidden ancestor (a closed <details> keeps its content's old box)
-  const shown = () => {
-    const box = element.getBoundingClientRect()
-    return box.width > 0 && box.height > 0 && element.checkVisibility() && getComputedStyle(element).visibility === "visible"
-  }
+  """ + IS_SHOWN + """
+  const shown = () => isShown(element)
   if (!shown())  // inside a closed <details>, or one an earlier click closed again: opened, as a reader would
     for (let details = element.closest("details"); details; details = details.parentElement?.closest("details"))
       details.open = true
@@ -332,11 +335,8 @@ def exercise(page, url: str, hits: list[str]) -> None:
 
 POINT_AT_LINK = """([selector, index]) => {
   const link = document.querySelectorAll(selector)[index]
-  const shown = () => {
-    const box = link.getBoundingClientRect()
-    return box.width > 0 && box.height > 0 && link.checkVisibility() && getComputedStyle(link).visibility === "visible"
-  }
-  if (!link || !shown()) return null
+  """ + IS_SHOWN + """
+  if (!link || !isShown(link)) return null
   link.scrollIntoView({block: "nearest", inline: "nearest"})
   const box = link.getBoundingClientRect()
   return {x: box.left + box.width / 2, y: box.top + box.height / 2}
