@@ -258,13 +258,6 @@ addEventListener("click", (event) => {
 """
 
 
-# The exercise drives Chromium with real input (the mouse at an element's
-# centre, as Playwright's hover and click do) and does in one evaluate what
-# Playwright's locator actions do in several round trips each (find the
-# element, open what hides it, scroll it into view, focus it, take its box):
-# measured on this machine, 230 ms an element with locator actions, each a
-# round trip of 10-40 ms. The element is looked up again when its turn comes,
-# as a locator's nth() is.
 # As Playwright's isVisible: a box, and neither hidden nor under a
 # content-visibility: hidden ancestor (a closed <details> keeps its content's old box).
 IS_SHOWN = """const isShown = (element) => {
@@ -272,6 +265,13 @@ IS_SHOWN = """const isShown = (element) => {
     return box.width > 0 && box.height > 0 && element.checkVisibility() && getComputedStyle(element).visibility === "visible"
   }"""
 
+# The exercise drives Chromium with real input (the mouse at an element's
+# centre, as Playwright's hover and click do) and does in one evaluate what
+# Playwright's locator actions do in several round trips each (find the
+# element, open what hides it, scroll it into view, focus it, take its box):
+# measured on this machine, 230 ms an element with locator actions, each a
+# round trip of 10-40 ms. The element is looked up again when its turn comes,
+# as a locator's nth() is.
 PREPARE_TARGET = """([selector, index]) => {
   const element = document.querySelectorAll(selector)[index]
   if (!element) return null
@@ -296,11 +296,12 @@ TARGETS = "article :is(a, button, summary, label, input, img, abbr, details, [ti
 def element_count(page, selector: str) -> int:
     """How many elements match, on the page as it is once a navigation that
     a click started has finished (its first document is gone by then)."""
+    count = "selector => document.querySelectorAll(selector).length"
     try:
-        return page.evaluate("selector => document.querySelectorAll(selector).length", selector)
+        return page.evaluate(count, selector)
     except Exception:
         page.wait_for_load_state("load")
-        return page.evaluate("selector => document.querySelectorAll(selector).length", selector)
+        return page.evaluate(count, selector)
 
 
 def exercise(page, url: str, hits: list[str]) -> None:
