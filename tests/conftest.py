@@ -538,6 +538,11 @@ class RecordedPage:
         return {request_host(url) for url in self.requests} - {None}
 
 
+def google_fonts(urls: list[str]) -> list[str]:
+    """The requests of ``urls`` to Google Fonts (Material's default font loading)."""
+    return [url for url in urls if "fonts.googleapis" in url or "fonts.gstatic" in url]
+
+
 def request_host(url: str) -> str | None:
     """The host a request went to; None for data: and blob: URLs, which go nowhere."""
     from urllib.parse import urlsplit

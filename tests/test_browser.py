@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from conftest import SEARCH_INPUT, SEARCH_READY, search, search_results
+from conftest import SEARCH_INPUT, SEARCH_READY, google_fonts, search, search_results
 
 
 def mark_document(page):
@@ -138,7 +136,7 @@ def test_no_request_leaves_the_site_and_no_cookie_is_set(real_site, recorded_pag
     assert recorded_page.context.cookies() == []
     # Nothing kept in web storage either (offline copies are in the cache: see vie-privee.md).
     assert page.evaluate("() => [localStorage.length, sessionStorage.length]") == [0, 0]
-    assert not [url for url in recorded_page.requests if re.search(r"fonts\.(googleapis|gstatic)", url)]
+    assert google_fonts(recorded_page.requests) == []
 
 
 @pytest.mark.parametrize("url, text, definition", [

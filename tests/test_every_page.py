@@ -20,6 +20,7 @@ from conftest import (
     axe_init_script,
     axe_results,
     free_port,
+    google_fonts,
     record_csp_violations,
     request_host,
     serve,
@@ -81,7 +82,7 @@ def test_no_page_leaves_the_site_breaks_the_policy_logs_an_error_or_fails_axe(re
     assert len(every) >= 160  # full pages, embed variants, 404 pages, the offline page
     found = sweep(browser, [real_site.base_url + url for url in every[shard::SHARDS]], axe_source)
     assert found.outside_hosts("127.0.0.1") == []
-    assert not [url for url in found.requests if "fonts.googleapis" in url or "fonts.gstatic" in url]
+    assert google_fonts(found.requests) == []
     assert found.cookies == []
     assert found.storage == {}  # offline copies are in the cache: see vie-privee.md
     assert found.policy == [], "the site broke its own Content-Security-Policy"
