@@ -37,7 +37,8 @@ def includes_dir(config) -> Path:
 
 def on_config(config, **kwargs):
     if SNIPPETS not in config.markdown_extensions:
-        raise PluginError(f"hooks/abbreviations.py: mkdocs.yml must enable {SNIPPETS} (markdown_extensions)")
+        raise PluginError(f"mkdocs.yml: markdown_extensions must include {SNIPPETS}, which adds the abbreviation files "
+                          "of includes/ to every page (hooks/abbreviations.py)")
     codes = [language.code for language in build_state.languages(config)]
     includes = includes_dir(config)
     if includes.is_symlink():

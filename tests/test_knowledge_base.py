@@ -56,6 +56,15 @@ def test_repository_abbreviation_files_are_valid_and_cover_the_issue_list():
     assert required | {"OAT", "OUD", "SUD"} <= set(english)
 
 
+def test_a_config_without_snippets_fails_naming_mkdocs_yml(build_fixture):
+    """The abbreviation files reach the pages through pymdownx.snippets: a
+    config that leaves it out fails at once, naming the file to change."""
+    result = build_fixture("bilingual", extra="markdown_extensions:\n  - abbr\n  - attr_list\n")
+    assert result.returncode != 0
+    assert ("ERROR   -  mkdocs.yml: markdown_extensions must include pymdownx.snippets, which adds the "
+            "abbreviation files of includes/ to every page (hooks/abbreviations.py)") in result.log
+
+
 # --- Fixture build: hover definitions, glossary, sources list -------------------------
 
 @pytest.fixture(scope="module")
