@@ -172,8 +172,9 @@ def test_standalone_external_reports_broken_and_moved_links(server, tmp_path):
         f'<html><body><a href="{server}/missing">a</a>\n<a href="{server}/moved">b</a>\n'
         f'<a href="{server}/ok">c</a><a href="{server}/ok#part">d</a></body></html>'
     )
-    command = [sys.executable, str(ROOT / "tools/finish_site.py"), "linkcheck", str(site), "--external",
-               "--format", "json", "--cache", str(tmp_path / "c.json"), "--timeout", "1"]
+    check = [sys.executable, str(ROOT / "tools/finish_site.py"), "linkcheck", str(site), "--external"]
+    options = ["--cache", str(tmp_path / "c.json"), "--timeout", "1"]
+    command = [*check, "--format", "json", *options]
     result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1, result.stderr
     items = {item["target"]: item for item in json.loads(result.stdout)}
@@ -181,6 +182,17 @@ def test_standalone_external_reports_broken_and_moved_links(server, tmp_path):
     assert items[f"{server}/moved"]["kind"] == "redirected-external"
     assert items[f"{server}/moved"]["new_url"] == f"{server}/ok" and not items[f"{server}/moved"]["error"]
     assert f"{server}/ok" not in items
+    # One check, two renderings: annotations on stdout, the same items as text in a file
+    report = tmp_path / "report.txt"
+    both = subprocess.run([*check, "--format", "github", "--text-report", str(report), *options],
+                          capture_output=True, text=True, timeout=60)
+    text = subprocess.run([*check, "--format", "text", *options], capture_output=True, text=True, timeout=60)
+    assert both.returncode == text.returncode == 1
+    assert both.stdout.splitlines() == [f"::error file=index.html,line=1::broken-external: {server}/missing - "
+                                        "the external site answers that this page does not exist",
+                                        f"::warning file=index.html,line=2::redirected-external: {server}/moved - "
+                                        "the external page moved permanently"]
+    assert report.read_text(encoding="utf-8") == text.stdout
     # Without --external, no request at all
     before = sum(len(v) for v in Behaviour.hits.values())
     offline = subprocess.run(command[:4], capture_output=True, text=True, timeout=60)

@@ -76,5 +76,7 @@ def test_weekly_external_link_check_keeps_its_cache_across_runs():
     assert save["if"] == "${{ always() }}"  # saved even when a link is broken
     check = next(step for step in steps(workflow) if "--external" in step.get("run", ""))
     assert "--format github" in check["run"] and "GITHUB_STEP_SUMMARY" in check["run"]
+    # One check, rendered twice (annotations, and the text the summary shows), not two checks.
+    assert check["run"].count("finish_site.py linkcheck") == 1 and "--text-report report.txt" in check["run"]
     # Only this workflow reports external links: the pull-request checks never go online.
     assert "--external" not in (ROOT / ".github" / "workflows" / "checks.yml").read_text(encoding="utf-8")

@@ -5,7 +5,7 @@
         (tools/finish_site.py steps ...) every step, in order, or the named
         ones, with mkdocs.yml's settings: what the end of ``mkdocs build``
         does, over a site any builder wrote
-    python3 dev.py linkcheck SITE [--site-url URL] [--external] [--format text|json|github]
+    python3 dev.py linkcheck SITE [--site-url URL] [--external] [--format text|json|github] [--text-report FILE]
         [--docs-dir DOCS] [--cache FILE] [--ttl SECONDS] [--timeout SECONDS]
         (tools/finish_site.py linkcheck ...) the link report alone, on any
         folder of HTML (no mkdocs.yml needed)
@@ -84,6 +84,9 @@ def linkcheck(args) -> int:
     output = linkreport.format_items(items, args.format)
     if output:
         print(output)
+    if args.text_report:
+        # The same items as text, for a reader of the run (one check, two renderings).
+        args.text_report.write_text(linkreport.format_items(items, "text") + "\n" if items else "", encoding="utf-8")
     return 1 if any(item["error"] for item in items) else 0
 
 
@@ -110,6 +113,8 @@ def parser() -> argparse.ArgumentParser:
     links.add_argument("--format", choices=("text", "json", "github"), default="text")
     links.add_argument("--docs-dir", type=Path, help="the Markdown folder the site was built from: "
                        "report docs/<file>.md:<line> instead of the HTML page and line")
+    links.add_argument("--text-report", type=Path, metavar="FILE", help="also write the report as text to FILE "
+                       "(empty when nothing is broken), whatever --format prints")
     links.add_argument("--cache", type=Path, default=linkreport.DEFAULT_CACHE, help="external results cache (JSON)")
     links.add_argument("--ttl", type=float, default=Settings.ttl, help="seconds an external result stays valid")
     links.add_argument("--timeout", type=float, default=Settings.timeout, help="seconds per external request")
