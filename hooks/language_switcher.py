@@ -16,7 +16,7 @@ page's counterparts inside the content container (which instant navigation
 does replace) and ``kb-languages.js`` copies them into the switcher. Material
 9.8 also intercepts clicks on any URL found in a ``<link rel="alternate">``
 and resolves it as if languages were sibling folders, which misroutes links
-once per-page hreflang links exist: ``kbsite.material_bundle`` narrows it
+once per-page hreflang links exist: ``kbsite.material`` narrows it
 (a step over the finished site, kbsite.site_steps).
 """
 

@@ -9,7 +9,7 @@ Events:
   refuses markup in plain-text fields (schema/page.schema.json).
 
 Material's tooltips add an element's ``title`` as text instead of HTML: a
-step over the finished site (kbsite.site_steps, material_bundle).
+step over the finished site (kbsite.site_steps, material_bundle; kbsite.material).
 """
 
 from __future__ import annotations

@@ -108,7 +108,7 @@ def test_search_stays_in_the_readers_language(real_site, recorded_page):
     assert all(url.startswith(base + "en/") for url in english)
 
     # Each language's index files from its own folder; Material's settings come
-    # with its bundle (kbsite/material_bundle.py): no search_index.json at all.
+    # with its bundle (kbsite/material.py): no search_index.json at all.
     assert [url for url in recorded_page.requests if url.endswith("search_index.json")] == []
     files = [url for url in recorded_page.requests if "/search/kb/" in url]
     assert base + "search/kb/manifest.json" in files and base + "en/search/kb/manifest.json" in files
@@ -159,7 +159,7 @@ def test_tapping_an_abbreviation_shows_its_definition_on_a_phone(real_site, brow
 
 @pytest.mark.parametrize("open_search", ["click", "slash"])
 def test_the_search_index_loads_only_when_the_reader_opens_search(real_site, recorded_page, open_search):
-    """A first visit pays nothing for search (kbsite/material_bundle.py): the
+    """A first visit pays nothing for search (kbsite/material.py): the
     index of the reader's language comes when search is opened, by a click or
     Material's "/" shortcut, and the query typed meanwhile gets its results."""
     page = recorded_page.page

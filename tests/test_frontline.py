@@ -99,7 +99,7 @@ def test_first_visit_transfers_at_most_150_kb_compressed(logged_site, browser, u
     sizes = {path: len(gzip.compress(file.read_bytes(), 6)) for path, file in zip(server.requested, files)}
     total = sum(len(gzip.compress(file.read_bytes(), 6)) for file in files)  # every transfer, repeats included
     assert total <= FIRST_VISIT_BUDGET, (total, sorted(sizes.items(), key=lambda kv: -kv[1])[:10])
-    # No search index byte until the reader reaches for search (kbsite/material_bundle.py):
+    # No search index byte until the reader reaches for search (kbsite/material.py):
     # tests/test_browser.py then finds the reader's language's index, and only that one, fetched.
     assert [path for path in server.requested if "/search/" in path] == []
 

@@ -17,7 +17,7 @@ import sys
 import pytest
 
 from conftest import MKDOCS, PINNED, ROOT, SUB_PATH_URL, page_text, run_build, write_config, write_tree
-from kbsite import settings, site_steps
+from kbsite import material, settings, site_steps
 
 FINISH = ROOT / "tools" / "finish_site.py"
 
@@ -108,7 +108,7 @@ def test_a_missing_search_index_is_named_when_the_pages_have_a_search_box(tmp_pa
         in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     home = site / "index.html"
-    home.write_text(home.read_text(encoding="utf-8").replace(site_steps.SEARCH_BOX, ""), encoding="utf-8")
+    home.write_text(home.read_text(encoding="utf-8").replace(material.SEARCH_BOX, ""), encoding="utf-8")
     quiet = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert quiet.returncode == 0, quiet.stderr
 

@@ -25,7 +25,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kbsite import csp, linkreport, settings, site_safety, site_steps
+from kbsite import linkreport, material, settings, site_safety, site_steps
 from kbsite.external import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,7 +91,7 @@ def linkcheck(args) -> int:
 
 
 def output_check(args) -> int:
-    violations = site_safety.check(args.site_dir, args.site_url, [OVERRIDES, csp.material_templates()], args.docs_dir)
+    violations = site_safety.check(args.site_dir, args.site_url, [OVERRIDES, material.templates()], args.docs_dir)
     for violation in violations:
         print(violation)
     return 1 if violations else 0

@@ -83,10 +83,6 @@ RESERVED_ID = re.compile(r"__")
 TABBED_ID = re.compile(r"__tabbed_[0-9]+_[0-9]+")
 TABBED_NAME = re.compile(r"__tabbed_[0-9]+")
 
-# Names the theme's script reacts to: class "mermaid" on a <pre> makes
-# Material load its diagram library from unpkg.com; an element with id
-# "mermaid" passes for that library (window.mermaid) and does the same.
-THEME_TRIGGERS = frozenset({"mermaid"})
 # Nesting deeper than this is no page's structure; Material's search indexer
 # is quadratic in it (6,000 nested <div> take 7 s, 80,000 hang the build).
 MAX_DEPTH = 64

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import nh3
 from selectolax.lexbor import LexborHTMLParser
 
-from . import allowlist
+from . import allowlist, material
 
 # The content sits in an <article>, as on the page. The wrapper is known by
 # its place (the body's first element), never by a name the content could copy.
@@ -73,9 +73,9 @@ def _attribute_findings(tag: str, name: str, value: str | None) -> list[Finding]
         what = "a title (link, abbreviation, tooltip) is plain text" if name == "title" else \
             "an attribute holds no markup"
         return [Finding(f'{name}="{shown(text)}" on <{tag}> holds < or >; {what}: remove them', (text[:40], name))]
-    if name in ("class", "id") and allowlist.THEME_TRIGGERS & set(text.split()):
+    if name in ("class", "id") and material.THEME_TRIGGERS & set(text.split()):
         return [Finding(f'{name}="{shown(text)}" on <{tag}>: the theme would load a script from another site for '
-                        f"it ({', '.join(sorted(allowlist.THEME_TRIGGERS & set(text.split())))}); choose another",
+                        f"it ({', '.join(sorted(material.THEME_TRIGGERS & set(text.split())))}); choose another",
                         (text, name))]
     if allowlist.has_control_characters(text):
         visible = "".join(c for c in text if not allowlist.has_control_characters(c))

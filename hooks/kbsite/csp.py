@@ -22,6 +22,8 @@ import hashlib
 import re
 from pathlib import Path
 
+from . import material
+
 PLACEHOLDER = "'kb-inline-scripts'"
 DIRECTIVES = (
     ("default-src", "'self'"),
@@ -44,16 +46,10 @@ _JINJA_EXPRESSION = re.compile(r"\{\{.*?\}\}", re.S)
 _EXPRESSION_VALUE = r"""[^"'`\\<>\n\r]*"""
 
 
-def material_templates() -> Path:
-    import material
-
-    return Path(material.__file__).resolve().parent / "templates"
-
-
 def theme_inline_scripts(templates: Path | None = None) -> list[re.Pattern]:
     """Every inline script of Material's ``partials/javascripts`` templates,
     as a pattern its rendered text must match in full."""
-    folder = (templates or material_templates()) / "partials" / "javascripts"
+    folder = (templates or material.templates()) / "partials" / "javascripts"
     patterns = []
     for path in sorted(folder.glob("*.html")):
         text = _JINJA_COMMENT.sub("", path.read_text(encoding="utf-8"))

@@ -4,7 +4,7 @@ Material's search plugin, fed by static-i18n, writes a single
 ``search/search_index.json`` holding every language's entries. Our worker
 (workers/kb-search.js) reads its own index (kbsite/search_shards.py), and
 Material's dialog gets its settings (``config``) from its bundle
-(kbsite/material_bundle.py): no page fetches this file. Each language still
+(kbsite/material.py): no page fetches this file. Each language still
 gets ``<prefix>search/search_index.json``, with its settings and no entries,
 so that the entries are published nowhere and the file says what the bundle
 holds (its ``config`` is read from here at build time).

@@ -49,6 +49,8 @@ from pathlib import Path, PurePosixPath
 import snowballstemmer
 from selectolax.lexbor import LexborHTMLParser
 
+from . import material
+
 log = logging.getLogger("mkdocs.plugins.search_index")
 
 INDEX_DIR = PurePosixPath("search") / "kb"
@@ -117,7 +119,7 @@ def read_page(html: str, url: str) -> Page | None:
     robots = tree.css_first('meta[name="robots"]')
     if robots is not None and "noindex" in (robots.attributes.get("content") or "").lower():
         return None
-    article = tree.css_first("article.md-content__inner")
+    article = tree.css_first(material.ARTICLE)
     if article is None:
         return None
     for node in article.css(REMOVED):

@@ -35,7 +35,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from . import allowlist, csp, markup_rules
+from . import allowlist, csp, markup_rules, material
 
 EMBED_DIR = "embed"
 LOADER = "assets/javascripts/kb-embed.js"
@@ -63,7 +63,6 @@ FORBIDDEN_SUFFIXES = {".htm", ".xhtml", ".xht", ".shtml", ".mjs", ".svgz", ".xsl
 # Elements whose name= becomes a property of document (document.currentScript,
 # document.forms…): an element named like the theme's would replace it.
 NAMED_ON_DOCUMENT = frozenset({"img", "form", "embed", "object", "iframe"})
-THEME_NAMES = {("form", "search")}  # Material's own search form
 
 
 @dataclass(frozen=True)
@@ -158,16 +157,16 @@ def _clobbering_problems(tag: str, attributes: dict, seen_ids: set[str]) -> list
     clobbering) or make it load a script from another host."""
     problems = []
     name = attributes.get("name")
-    if name and tag in NAMED_ON_DOCUMENT and (tag, name) not in THEME_NAMES:
+    if name and tag in NAMED_ON_DOCUMENT and (tag, name) not in material.THEME_NAMES:
         problems.append(f"<{tag} name={name[:40]!r}> becomes document.{name[:40]} (it can replace the theme's objects)")
     element_id = attributes.get("id")
     if element_id is not None:
-        if element_id == "__config" and (tag != "script" or "__config" in seen_ids):
-            problems.append(f"<{tag} id='__config'>: a second configuration for the theme's script")
+        if element_id == material.CONFIG_ID and (tag != "script" or material.CONFIG_ID in seen_ids):
+            problems.append(f"<{tag} id='{material.CONFIG_ID}'>: a second configuration for the theme's script")
         seen_ids.add(element_id)
     names = set((attributes.get("class") or "").split()) | {element_id or ""}
-    if names & allowlist.THEME_TRIGGERS:
-        problems.append(f"<{tag}> named {', '.join(sorted(names & allowlist.THEME_TRIGGERS))}: the theme would load a "
+    if names & material.THEME_TRIGGERS:
+        problems.append(f"<{tag}> named {', '.join(sorted(names & material.THEME_TRIGGERS))}: the theme would load a "
                         "script from another host for it")
     return problems
 

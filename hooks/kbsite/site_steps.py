@@ -8,9 +8,9 @@ another builder that writes the same files), these steps finish the site:
    the sitemap under the page's base URL; kbsite.sitemap).
 2. ``search_settings``: each language's ``search/search_index.json`` with
    Material's search settings and no entries; the same settings written
-   into Material's bundle (kbsite.search_index, kbsite.material_bundle).
+   into Material's bundle (kbsite.search_index, kbsite.material).
 3. ``material_bundle``: Material's bundle narrowed to our language links and
-   its tooltips made text (kbsite.material_bundle).
+   its tooltips made text (kbsite.material).
 4. ``redirects``: the old addresses of merged pages (kbsite.redirects).
 5. ``phone_links``: 911 and the support line as ``tel:`` links.
 6. ``search_index``: the search index, from every page (kbsite.search_shards).
@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import embed, linkreport, material_bundle, offline, phone_links, redirects, search_shards, site_safety
+from . import embed, linkreport, material, offline, phone_links, redirects, search_shards, site_safety
 from .languages import Language, site_base
 from .search_index import INDEX, read_combined, write_search_settings
 from .sitemap import write_sitemap
@@ -99,13 +99,10 @@ def language_sitemaps(site: Site) -> list[Message]:
     return [Message("debug", f"sitemaps for {', '.join(code for code, _ in site.languages[1:])}")]
 
 
-SEARCH_BOX = 'data-md-component="search"'  # Material's search box, in every page when its search plugin is on
-
-
 def search_settings(site: Site) -> list[Message]:
     if not (site.root / INDEX).is_file():
         home = site.root / "index.html"
-        if home.is_file() and SEARCH_BOX in home.read_text(encoding="utf-8", errors="replace"):
+        if home.is_file() and material.SEARCH_BOX in home.read_text(encoding="utf-8", errors="replace"):
             # The pages have a search box that would never get its settings.
             raise StepFailed(f"{INDEX.as_posix()} is missing, but the pages have Material's search box: "
                              "build with Material's search plugin (mkdocs.yml, plugins: search) before this step")
@@ -114,19 +111,19 @@ def search_settings(site: Site) -> list[Message]:
         combined = read_combined(site.root)
         languages = [Language(code, code, prefix) for code, prefix in site.languages]
         written = write_search_settings(site.root, languages, combined)
-        material_bundle.search_settings_on_demand(site.root, combined["config"])
+        material.search_settings_on_demand(site.root, combined["config"])
     except (OSError, ValueError, KeyError) as error:
         raise StepFailed(f"cannot write the search settings: {error}") from None
-    except material_bundle.BundleChanged as error:
+    except material.BundleChanged as error:
         raise StepFailed(str(error)) from None
     return [Message("debug", f"search settings for {', '.join(written)}")]
 
 
 def bundle_edits(site: Site) -> list[Message]:
     try:
-        material_bundle.disable_alternate_interception(site.root)
-        material_bundle.text_tooltips(site.root)
-    except material_bundle.BundleChanged as error:
+        material.disable_alternate_interception(site.root)
+        material.text_tooltips(site.root)
+    except material.BundleChanged as error:
         raise StepFailed(str(error)) from None
     return []
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
+from . import material
 from .htmlscan import Link
 from .languages import split_suffix, suffixed
 from .srcset import srcset_urls
@@ -118,13 +119,13 @@ def theme_template(link: Link) -> str:
     classes = (link.attr("class") or "").split()
     if link.tag == "link" and link.attr("hreflang"):
         return "overrides/main.html (hreflang, hooks/language_switcher.py)"
-    if "md-select__link" in classes:
+    if material.SELECT_LINK in classes:
         return "overrides/partials/alternate.html (language selector)"
     if link.tag == "a" and link.attr("hreflang"):
         return "overrides/partials/kb-counterparts.html"
-    if "md-nav__link" in classes:
+    if material.NAV_LINK in classes:
         return "material/templates/partials/nav-item.html (mkdocs.yml nav)"
-    if "md-footer__link" in classes:
+    if material.FOOTER_LINK in classes:
         return "material/templates/partials/footer.html (previous/next)"
     if link.tag in ("link", "script"):
         return "material/templates/base.html or overrides/main.html (assets)"

@@ -1,4 +1,38 @@
-"""Three narrow edits of Material 9.8's built JavaScript bundle.
+"""What this site's code relies on in Material for MkDocs 9.8, in one place.
+
+Material's support ends in May 2027, and its successor (Zensical, whose
+classic theme keeps Material's markup) runs no MkDocs hook. What our Python
+knows of Material's pages, templates and built JavaScript is named here, and
+the modules that need it import it from here: a theme upgrade or a change of
+builder is checked against this file first.
+
+**Markup** (in the pages Material writes):
+- ``ARTICLE``: the page's content; the search index is built from it (kbsite.search_shards).
+- ``SEARCH_BOX``: present in every page when Material's search plugin is on
+  (kbsite.site_steps, ``search_settings``).
+- ``CONFIG_ID``: the id of the inline JSON the bundle reads its settings from;
+  a page may not add a second (kbsite.site_safety).
+- ``THEME_NAMES``: elements the theme names on ``document`` (its search form);
+  a page element with the same name would replace it (kbsite.site_safety).
+- ``THEME_TRIGGERS``: class names and ids the bundle acts on by loading a
+  script from another site (``mermaid``: its diagram library from unpkg.com);
+  refused in pages (kbsite.content_html) and in the output (kbsite.site_safety).
+- ``SELECT_LINK``, ``NAV_LINK``, ``FOOTER_LINK``: the classes of the links
+  its templates write, so that a broken one is reported at its template
+  (kbsite.sourcemap).
+
+**Templates**: ``templates()``, the installed Material's folder; the CSP
+hashes the inline scripts of its ``partials/javascripts`` (kbsite.csp) and
+the output check allows them. The partials we copied into ``overrides/`` are
+compared with the pinned Material's by tests/test_material_contract.py.
+
+**Built bundle** (``assets/javascripts/bundle.*.min.js``): three edits, below.
+
+Elsewhere, Material's formats are read or spoken by kbsite.search_index (its
+search plugin's ``search_index.json``), ``overrides/assets/javascripts/workers/kb-search.js``
+(its search worker's messages) and mkdocs.yml (its features).
+
+The three edits of the bundle:
 
 1. Alternate links (for hooks/language_switcher.py's links; the material_bundle site step). Material's ``setupAlternate``
    fetches ``sitemap.xml`` next to every URL found in a
@@ -35,6 +69,32 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+
+# --- Markup -------------------------------------------------------------------------------
+
+ARTICLE = "article.md-content__inner"
+SEARCH_BOX = 'data-md-component="search"'
+CONFIG_ID = "__config"
+THEME_NAMES = frozenset({("form", "search")})
+# class "mermaid" on a <pre> makes the bundle load its diagram library from
+# unpkg.com; an element with id "mermaid" passes for that library
+# (window.mermaid) and does the same.
+THEME_TRIGGERS = frozenset({"mermaid"})
+SELECT_LINK = "md-select__link"  # the language selector (overrides/partials/alternate.html)
+NAV_LINK = "md-nav__link"  # partials/nav-item.html
+FOOTER_LINK = "md-footer__link"  # partials/footer.html (previous / next)
+
+
+# --- Templates ----------------------------------------------------------------------------
+
+def templates() -> Path:
+    """The installed Material's templates folder."""
+    import material
+
+    return Path(material.__file__).resolve().parent / "templates"
+
+
+# --- Built bundle -------------------------------------------------------------------------
 
 ORIGINAL = '"link[rel=alternate]"'
 NARROWED = '"link[rel=alternate][data-md-alternate-site]"'
@@ -96,7 +156,7 @@ def _edit(site_dir: Path, edits, why: str) -> Path:
 
 def disable_alternate_interception(site_dir: Path) -> Path:
     return _edit(site_dir, [(ORIGINAL, NARROWED)],
-                 "Material changed its language selector code: re-check hooks/kbsite/material_bundle.py (alternate links)")
+                 "Material changed its language selector code: re-check hooks/kbsite/material.py (alternate links)")
 
 
 def search_settings_on_demand(site_dir: Path, settings: dict) -> Path:
@@ -104,9 +164,9 @@ def search_settings_on_demand(site_dir: Path, settings: dict) -> Path:
     language is left to the page)."""
     written = json.dumps({k: v for k, v in settings.items() if k != "lang"}, ensure_ascii=True, sort_keys=True)
     return _edit(site_dir, [(SEARCH_INDEX, SEARCH_SETTINGS_ON_DEMAND.replace("__SETTINGS__", written))],
-                 "Material changed how it loads the search index: re-check hooks/kbsite/material_bundle.py")
+                 "Material changed how it loads the search index: re-check hooks/kbsite/material.py")
 
 
 def text_tooltips(site_dir: Path) -> Path:
     return _edit(site_dir, TOOLTIP_EDITS,
-                 "Material changed its tooltip code: re-check hooks/kbsite/material_bundle.py (tooltips as text)")
+                 "Material changed its tooltip code: re-check hooks/kbsite/material.py (tooltips as text)")
