@@ -3,7 +3,8 @@
 Side by side, in one run, on the same generated site (N pages per language):
 
 1. ``mkdocs build`` with all the project's hooks, and with every hook but
-   linkcheck (same theme, plugins and content): the in-build check's share.
+   the link check step (same theme, plugins, content and other site steps;
+   bench/hooks/without_linkcheck.py): the in-build check's share.
 2. The standalone checker (``python tools/finish_site.py linkcheck SITE``) against
    LinkChecker (PyPI, with its AnchorCheck plugin) on the same built site,
    served by a local HTTP server on 127.0.0.1 (LinkChecker's AnchorCheck
@@ -49,21 +50,22 @@ LYCHEE_VENV = BENCH / ".venv-lychee"
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import repo_hooks  # noqa: E402
+import conftest  # noqa: E402
 from generate import generate  # noqa: E402
 
 
 def write_config(workdir: Path, docs: Path, site: Path, with_linkcheck: bool) -> Path:
-    hooks = [hook for hook in repo_hooks() if with_linkcheck or not hook.endswith("finish.py")]
-    config = workdir / ("with.yml" if with_linkcheck else "without.yml")
-    config.write_text(
-        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nsite_dir: {site}\n"
-        f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n"
-        # The real site's navigation order names pages the generated site does not have.
-        "extra:\n  kb_nav_order: []\n  kb_offline_keep: [{path: '', fr: Accueil, en: Home}]\n"
-        "hooks:\n" + "".join(f"  - {hook}\n" for hook in hooks),
-        encoding="utf-8",
-    )
+    """The tests' config (every hook, the site's theme and plugins; none of the
+    real site's navigation order, redirects or offline pages), in a folder of
+    its own; without the link check, bench/hooks/without_linkcheck.py drops
+    that step from the end of the build, and nothing else."""
+    folder = workdir / ("with" if with_linkcheck else "without")
+    folder.mkdir(parents=True, exist_ok=True)
+    config = conftest.write_config(folder, docs, site)
+    if not with_linkcheck:
+        text = config.read_text(encoding="utf-8")
+        assert text.rstrip().endswith(".py"), "the hooks list ends the tests' config"
+        config.write_text(text + f"  - {BENCH / 'hooks' / 'without_linkcheck.py'}\n", encoding="utf-8")
     return config
 
 
@@ -75,6 +77,8 @@ def timed(command: list[str], **kwargs) -> tuple[float, subprocess.CompletedProc
 
 def build(config: Path) -> float:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_SITE_URL": "http://127.0.0.1:8000/"}
+    if config.parent.name == "without":
+        env["KB_LINKCHECK_WORKERS"] = "1"  # no background check while pages are written (see write_config)
     seconds, result = timed([str(MKDOCS), "build", "--strict", "-q", "-f", str(config)], env=env)
     if result.returncode != 0:
         sys.exit(f"build failed ({config.name}):\n{result.stderr[-3000:]}")
