@@ -443,3 +443,23 @@ def test_header_shows_the_selector_on_extra_alternate():
     assert re.search(
         r'\{% if config\.extra\.alternate %\}\s*\{% include "partials/alternate\.html" %\}\s*\{% endif %\}', header
     )
+
+
+# --- The markup kbsite/material.py names, in pages the pinned Material writes ------------
+
+def test_every_markup_name_of_kbsite_material_is_in_a_built_page(fixture_site):
+    """What our code reads in Material's pages (kbsite/material.py) is there
+    in a build with the pinned Material: if an upgrade renames one, this
+    test names it, instead of a search index that is silently empty or a
+    link report that no longer finds its template."""
+    from kbsite import material as names
+
+    page = fixture_site("bilingual").html("a-propos/")
+    assert page.select_one(names.ARTICLE) is not None, names.ARTICLE
+    assert names.SEARCH_BOX in str(page)
+    assert page.select_one(f"script#{names.CONFIG_ID}") is not None
+    for tag, name in names.THEME_NAMES:
+        assert page.select_one(f'{tag}[name="{name}"]') is not None, (tag, name)
+    for link_class in (names.SELECT_LINK, names.NAV_LINK, names.FOOTER_LINK):
+        assert page.select_one(f"a.{link_class}") is not None, link_class
+    assert (names.templates() / "base.html").is_file()

@@ -1,7 +1,7 @@
 """What this site's code relies on in Material for MkDocs 9.8, in one place.
 
-Material's support ends in May 2027, and its successor (Zensical, whose
-classic theme keeps Material's markup) runs no MkDocs hook. What our Python
+Material's support ends in May 2027, and its successor (Zensical) runs no
+MkDocs hook. What our Python
 knows of Material's pages, templates and built JavaScript is named here, and
 the modules that need it import it from here: a theme upgrade or a change of
 builder is checked against this file first.
@@ -24,7 +24,8 @@ builder is checked against this file first.
 **Templates**: ``templates()``, the installed Material's folder; the CSP
 hashes the inline scripts of its ``partials/javascripts`` (kbsite.csp) and
 the output check allows them. The partials we copied into ``overrides/`` are
-compared with the pinned Material's by tests/test_material_contract.py.
+compared with the pinned Material's by tests/test_material_contract.py,
+which also checks that each markup name above is in a page it builds.
 
 **Built bundle** (``assets/javascripts/bundle.*.min.js``): three edits, below.
 
