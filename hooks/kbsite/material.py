@@ -1,10 +1,9 @@
 """What this site's code relies on in Material for MkDocs 9.8, in one place.
 
 Material's support ends in May 2027, and its successor (Zensical) runs no
-MkDocs hook. What our Python
-knows of Material's pages, templates and built JavaScript is named here, and
-the modules that need it import it from here: a theme upgrade or a change of
-builder is checked against this file first.
+MkDocs hook. What our Python knows of Material's pages, templates and built
+JavaScript is named here, and the modules that need it import it from here:
+a theme upgrade or a change of builder is checked against this file first.
 
 **Markup** (in the pages Material writes):
 - ``ARTICLE``: the page's content; the search index is built from it (kbsite.search_shards).
