@@ -58,7 +58,8 @@ def write_config(workdir: Path, docs: Path, site: Path, with_linkcheck: bool) ->
     """The tests' config (every hook, the site's theme and plugins; none of the
     real site's navigation order, redirects or offline pages), in a folder of
     its own; without the link check, bench/hooks/without_linkcheck.py drops
-    that step from the end of the build, and nothing else."""
+    that step from the end of the build, and nothing else (build_env keeps
+    its background check from starting)."""
     folder = workdir / ("with" if with_linkcheck else "without")
     folder.mkdir(parents=True, exist_ok=True)
     config = conftest.write_config(folder, docs, site)
@@ -75,11 +76,15 @@ def timed(command: list[str], **kwargs) -> tuple[float, subprocess.CompletedProc
     return time.perf_counter() - start, result
 
 
-def build(config: Path) -> float:
+def build_env(with_linkcheck: bool) -> dict[str, str]:
+    """The environment of a build; without the link check, KB_LINKCHECK_WORKERS=1:
+    hooks/finish.py then starts no background check while pages are written."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_SITE_URL": "http://127.0.0.1:8000/"}
-    if config.parent.name == "without":
-        env["KB_LINKCHECK_WORKERS"] = "1"  # no background check while pages are written (see write_config)
-    seconds, result = timed([str(MKDOCS), "build", "--strict", "-q", "-f", str(config)], env=env)
+    return env if with_linkcheck else {**env, "KB_LINKCHECK_WORKERS": "1"}
+
+
+def build(config: Path, with_linkcheck: bool) -> float:
+    seconds, result = timed([str(MKDOCS), "build", "--strict", "-q", "-f", str(config)], env=build_env(with_linkcheck))
     if result.returncode != 0:
         sys.exit(f"build failed ({config.name}):\n{result.stderr[-3000:]}")
     return seconds
@@ -188,11 +193,11 @@ def main() -> int:
     docs = generate(workdir / "docs", args.pages)
     with_config = write_config(workdir, docs, workdir / "site-with", True)
     without_config = write_config(workdir, docs, workdir / "site-without", False)
-    build(with_config)  # warm-up: Python bytecode, file cache
+    build(with_config, True)  # warm-up: Python bytecode, file cache
     with_times, without_times = [], []
     for _ in range(0 if args.checkers_only else args.repeat):
-        without_times.append(build(without_config))
-        with_times.append(build(with_config))
+        without_times.append(build(without_config, False))
+        with_times.append(build(with_config, True))
     html_pages = sum(1 for _ in (workdir / "site-with").rglob("*.html"))
 
     standalone, result = timed([str(PYTHON), str(ROOT / "tools" / "finish_site.py"), "linkcheck", str(workdir / "site-with"),

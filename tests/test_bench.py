@@ -4,7 +4,6 @@ checks (a content rule added later must not silently break the benchmarks)."""
 from __future__ import annotations
 
 import importlib.util
-import os
 import subprocess
 import sys
 
@@ -38,10 +37,9 @@ def test_the_link_check_bench_leaves_out_the_link_check_and_nothing_else(tmp_pat
     with (docs / "index.md").open("a", encoding="utf-8") as home:
         home.write('\n<a href="nowhere/">a link no page answers</a>\n')
     bench = bench_module("linkcheck")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_SITE_URL": "http://127.0.0.1:8000/"}
     without = bench.write_config(tmp_path, docs, tmp_path / "site-without", False)
     result = subprocess.run([str(MKDOCS), "build", "--strict", "-f", str(without)], capture_output=True, text=True,
-                            env={**env, "KB_LINKCHECK_WORKERS": "1"}, timeout=300)
+                            env=bench.build_env(False), timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "nowhere/" not in result.stderr
     site = tmp_path / "site-without"
@@ -51,5 +49,5 @@ def test_the_link_check_bench_leaves_out_the_link_check_and_nothing_else(tmp_pat
     # The same tree with the link check: the link is reported at its Markdown file
     with_check = bench.write_config(tmp_path, docs, tmp_path / "site-with", True)
     checked = subprocess.run([str(MKDOCS), "build", "--strict", "-f", str(with_check)], capture_output=True, text=True,
-                             env={**env, "KB_LINKCHECK_WORKERS": "1"}, timeout=300)
+                             env=bench.build_env(True), timeout=300)
     assert checked.returncode != 0 and "docs/index.md" in checked.stderr and "nowhere/" in checked.stderr
